@@ -1,0 +1,125 @@
+// File: runcpp/client.hpp
+// runcpp::client drives the runc binary (or a runc-compatible CLI such as crun).
+// It is the C++ counterpart of go-runc's Runc type.
+//
+//   runcpp::client runc({.root = "/run/myrunc"});
+//   if (auto r = runc.create("web", "/bundles/web"); !r) return fail(r.error());
+//   if (auto r = runc.start("web"); !r) return fail(r.error());
+//   auto st = runc.state("web");          // st->status == container_status::running
+//
+// Common to every method:
+// - Blocking: a call returns when runc has exited (never waiting for EOF on
+//   runc's stdio: a container may hold it forever) or, with a call_context,
+//   when it was cancelled or timed out, after runc was stopped and reaped.
+// - Thread-safety: a client is immutable after construction; all methods are
+//   const and may be called from any number of threads at once.
+// - Container ids are checked before anything runs (runc's rules: characters
+//   [A-Za-z0-9_+.-], not "." or "..", not starting with '-'); a bad id is
+//   errc::invalid_argument.
+// - Errors: errc::spawn_failed (runc could not be started), errc::timeout,
+//   errc::cancelled, and for a non-zero exit the code classified from runc's
+//   message (not_found, already_exists, not_running, still_running, paused,
+//   not_paused, invalid_argument) or errc::command_failed. error::message() is
+//   runc's own words.
+// - fds: runc sees exactly fds 0, 1, 2 (plus preserved ones where an option
+//   says so). Commands that return data capture stdout and stderr separately.
+//   create/run hand runc's stdio to the container; their io option decides it
+//   (default: /dev/null). Because runc's stderr is then not ours to read, when
+//   config::log is empty those calls add a private per-call
+//   `--log <file> --log-format json` (json unless config::log_format is text)
+//   and read runc's error from it; with config::log set they read what runc
+//   appended to that file during the call.
+#pragma once
+
+#include <chrono>
+#include <filesystem>
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <runcpp/call_context.hpp>
+#include <runcpp/config.hpp>
+#include <runcpp/container.hpp>
+#include <runcpp/features.hpp>
+#include <runcpp/options.hpp>
+#include <runcpp/ps.hpp>
+#include <runcpp/result.hpp>
+#include <runcpp/version.hpp>
+
+namespace runcpp {
+
+// Checks a container id by runc's rules. Errors: errc::invalid_argument.
+result<void> validate_container_id(std::string_view id);
+
+class client {
+ public:
+  explicit client(config cfg = {});
+
+  // The configuration this client was made with (monitor filled in).
+  const runcpp::config& configuration() const noexcept { return config_; }
+
+  // runc list --format=json. runc's `null` (no containers) is an empty vector.
+  result<std::vector<container>> list(const call_context& ctx = {}) const;
+
+  // runc state <id>. Missing container: errc::not_found.
+  result<container> state(std::string_view id, const call_context& ctx = {}) const;
+
+  // runc create --bundle <bundle> [opts] <id>. Returns as soon as runc exits
+  // (the container is then "created", its init waiting for start). The bundle
+  // path is passed as given. opts.io's fds go to runc and the container.
+  result<void> create(std::string_view id, const std::filesystem::path& bundle,
+                      const create_options& opts = {}, const call_context& ctx = {}) const;
+
+  // runc start <id>.
+  result<void> start(std::string_view id, const call_context& ctx = {}) const;
+
+  // runc run --bundle <bundle> [opts] <id>. Without detach this blocks until the
+  // container exits and returns its status in runc's convention (the code, or
+  // 128+signal); a non-zero container status is a value, not an error. With
+  // detach it returns 0 once the container runs. A failure of runc itself
+  // before the container ran (e.g. a bad bundle) is an error.
+  result<int> run(std::string_view id, const std::filesystem::path& bundle,
+                  const run_options& opts = {}, const call_context& ctx = {}) const;
+
+  // runc delete [--force] <id>. A running container without force:
+  // errc::still_running.
+  result<void> remove(std::string_view id, const delete_options& opts = {},
+                      const call_context& ctx = {}) const;
+
+  // runc kill [--all] <id> <signal>; signal is a number (see parse_signal()).
+  // A stopped container: errc::not_running.
+  result<void> kill(std::string_view id, int signal, const kill_options& opts = {},
+                    const call_context& ctx = {}) const;
+
+  // runc pause <id> / runc resume <id>.
+  result<void> pause(std::string_view id, const call_context& ctx = {}) const;
+  result<void> resume(std::string_view id, const call_context& ctx = {}) const;
+
+  // runc ps --format json <id>: host pids of the container's processes.
+  result<std::vector<int>> ps(std::string_view id, const call_context& ctx = {}) const;
+
+  // runc ps --format table <id> [ps_args...]: each ps argument is its own argv
+  // element (e.g. {"-o", "pid,comm"}); none by default (runc then uses -ef).
+  result<top_results> top(std::string_view id, std::span<const std::string> ps_args = {},
+                          const call_context& ctx = {}) const;
+
+  // runc --version, parsed (runc and crun formats). Output that is not a
+  // version banner: errc::parse_error.
+  result<runcpp::version> version(const call_context& ctx = {}) const;
+
+  // runc features (runc >= 1.1, crun >= 1.8). A runtime without the command:
+  // errc::unsupported.
+  result<runcpp::features> features(const call_context& ctx = {}) const;
+
+  // runc spec --bundle <bundle> [--rootless]: writes <bundle>/config.json.
+  // An existing config.json: errc::already_exists.
+  result<void> spec(const std::filesystem::path& bundle, const spec_options& opts = {},
+                    const call_context& ctx = {}) const;
+
+ private:
+  runcpp::config config_;
+};
+
+}  // namespace runcpp
