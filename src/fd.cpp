@@ -1,0 +1,26 @@
+#include "fd.hpp"
+
+#include <fcntl.h>
+
+namespace runcpp::detail {
+
+result<pipe_pair> make_pipe() {
+  int fds[2];
+  if (::pipe2(fds, O_CLOEXEC) != 0) return sys_error(errc::io_error, "pipe2");
+  return pipe_pair{unique_fd(fds[0]), unique_fd(fds[1])};
+}
+
+result<void> set_nonblocking(int fd) {
+  int flags = ::fcntl(fd, F_GETFL);
+  if (flags < 0 || ::fcntl(fd, F_SETFL, flags | O_NONBLOCK) != 0)
+    return sys_error(errc::io_error, "fcntl(O_NONBLOCK)");
+  return {};
+}
+
+result<unique_fd> open_dev_null() {
+  int fd = ::open("/dev/null", O_RDWR | O_CLOEXEC);
+  if (fd < 0) return sys_error(errc::io_error, "open /dev/null");
+  return unique_fd(fd);
+}
+
+}  // namespace runcpp::detail

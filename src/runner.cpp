@@ -1,0 +1,258 @@
+#include "runner.hpp"
+
+#include <poll.h>
+#include <sys/eventfd.h>
+#include <sys/socket.h>
+
+#include <algorithm>
+#include <array>
+#include <chrono>
+#include <csignal>
+#include <mutex>
+
+#include "env.hpp"
+#include "fd.hpp"
+
+namespace runcpp::detail {
+namespace {
+
+using clock = std::chrono::steady_clock;
+
+// One captured stream: reads everything, keeps at most `cap` bytes.
+struct sink {
+  unique_fd fd;
+  std::string* text;
+  std::size_t cap;
+  bool* truncated;
+
+  // Reads until EAGAIN (false = still open) or EOF/error (true = done).
+  bool pump() {
+    std::array<char, 65536> buf;
+    while (true) {
+      ssize_t n = ::read(fd.get(), buf.data(), buf.size());
+      if (n > 0) {
+        auto take = std::min(static_cast<std::size_t>(n), cap - std::min(cap, text->size()));
+        text->append(buf.data(), take);
+        if (take < static_cast<std::size_t>(n)) *truncated = true;
+        continue;
+      }
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0 && errno == EAGAIN) return false;
+      fd.reset();
+      return true;
+    }
+  }
+};
+
+// Feeds stdin_data through the parent end of a socketpair.
+struct feeder {
+  unique_fd fd;
+  std::string data;
+  std::size_t off = 0;
+
+  void pump() {
+    while (off < data.size()) {
+      ssize_t n = ::send(fd.get(), data.data() + off, data.size() - off, MSG_NOSIGNAL | MSG_DONTWAIT);
+      if (n > 0) {
+        off += static_cast<std::size_t>(n);
+        continue;
+      }
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0 && errno == EAGAIN) return;
+      break;  // EPIPE etc.: runc stopped reading
+    }
+    fd.reset();  // all written (or runc gone): runc sees EOF
+  }
+};
+
+int poll_timeout_ms(std::optional<clock::time_point> a, std::optional<clock::time_point> b) {
+  std::optional<clock::time_point> t = a;
+  if (b && (!t || *b < *t)) t = b;
+  if (!t) return -1;
+  auto left = std::chrono::ceil<std::chrono::milliseconds>(*t - clock::now()).count();
+  return static_cast<int>(std::clamp<long long>(left, 0, 60'000));
+}
+
+class run_state {
+ public:
+  run_state(const config& cfg, const call_context& ctx) : cfg_(cfg), ctx_(ctx) {}
+
+  result<outcome> run(invocation inv) {
+    out_.argv.reserve(inv.args.size() + 1);
+    out_.argv.push_back(cfg_.command);
+    for (auto& a : inv.args) out_.argv.push_back(std::move(a));
+    if (ctx_.stop.stop_requested())
+      return error(errc::cancelled, "cancelled before " + cfg_.command + " was started").with_argv(out_.argv);
+    if (ctx_.deadline && clock::now() >= *ctx_.deadline)
+      return error(errc::timeout, "deadline passed before " + cfg_.command + " was started").with_argv(out_.argv);
+
+    auto env = build_environment(current_environment(), cfg_.extra_env, ctx_.extra_env);
+    auto exe = find_executable(cfg_.command, env);
+    if (!exe) return std::move(exe).error().with_argv(out_.argv);
+
+    spawn_request req{*exe, out_.argv, std::move(env), {}, cfg_.work_dir, cfg_.setpgid, cfg_.pdeath_signal};
+    std::vector<unique_fd> child_ends;  // closed right after the spawn
+    if (auto r = plan_stdio(inv, req, child_ends); !r) return std::move(r).error().with_argv(out_.argv);
+    for (int fd : inv.extra_fds) req.fds.push_back(fd);
+
+    auto monitor = cfg_.monitor ? cfg_.monitor : make_pidfd_monitor();
+    auto child = monitor->start(req);
+    child_ends.clear();
+    if (inv.io != nullptr) inv.io->close_after_start();
+    if (!child) return std::move(child).error().with_argv(out_.argv);
+    child_ = std::move(*child);
+    out_.pid = child_->pid();
+    if (ctx_.on_started) ctx_.on_started(out_.pid);
+    return loop();
+  }
+
+ private:
+  result<void> plan_stdio(invocation& inv, spawn_request& req, std::vector<unique_fd>& child_ends) {
+    req.fds.assign(3, -1);
+    if (inv.stdin_data) {
+      int sv[2];
+      if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0)
+        return sys_error(errc::io_error, "socketpair");
+      feeder_ = feeder{unique_fd(sv[0]), std::move(*inv.stdin_data)};
+      ::shutdown(sv[1], SHUT_WR);
+      req.fds[0] = sv[1];
+      child_ends.emplace_back(sv[1]);
+    }
+    if (!inv.capture) {
+      stdio_fds io = inv.io != nullptr ? inv.io->child_fds() : stdio_fds{};
+      if (!inv.stdin_data) req.fds[0] = io.in;
+      req.fds[1] = io.out;
+      req.fds[2] = io.err;
+      return {};
+    }
+    std::array<std::pair<std::string*, bool*>, 2> targets{
+        std::pair{&out_.out, &out_.out_truncated}, std::pair{&out_.err, &out_.err_truncated}};
+    std::array<std::size_t, 2> caps{cfg_.max_stdout, cfg_.max_stderr};
+    for (std::size_t i = 0; i < 2; ++i) {
+      auto p = make_pipe();
+      if (!p) return std::move(p).error();
+      if (auto r = set_nonblocking(p->read.get()); !r) return r;
+      req.fds[i + 1] = p->write.get();
+      child_ends.push_back(std::move(p->write));
+      sinks_.push_back(sink{std::move(p->read), targets[i].first, caps[i], targets[i].second});
+    }
+    return {};
+  }
+
+  // Wakes poll() when the stop token fires.
+  result<void> arm_stop_token() {
+    if (!ctx_.stop.stop_possible()) return {};
+    stop_fd_.reset(::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK));
+    if (!stop_fd_) return sys_error(errc::io_error, "eventfd");
+    int fd = stop_fd_.get();
+    stop_cb_.emplace(ctx_.stop, [fd] {
+      std::uint64_t one = 1;
+      [[maybe_unused]] auto n = ::write(fd, &one, sizeof one);
+    });
+    return {};
+  }
+
+  void begin_stop(errc why) {
+    if (stopping_) return;
+    stopping_ = why;
+    (void)child_->signal(ctx_.on_stop.signal, cfg_.setpgid);
+    kill_at_ = clock::now() + ctx_.on_stop.grace;
+  }
+
+  void escalate() {
+    (void)child_->signal(SIGKILL, cfg_.setpgid);
+    kill_at_.reset();
+  }
+
+  result<outcome> loop() {
+    if (auto r = arm_stop_token(); !r) {
+      begin_stop(errc::cancelled);  // cannot watch the token: stop safely, report io_error
+      escalate();
+      (void)finish_after_exit();
+      return std::move(r).error().with_argv(out_.argv);
+    }
+    if (feeder_) feeder_->pump();
+    while (true) {
+      std::vector<pollfd> pfds;
+      pfds.push_back({child_->exit_fd(), POLLIN, 0});
+      if (stop_fd_ && !stopping_) pfds.push_back({stop_fd_.get(), POLLIN, 0});
+      for (auto& s : sinks_)
+        if (s.fd) pfds.push_back({s.fd.get(), POLLIN, 0});
+      if (feeder_ && feeder_->fd) pfds.push_back({feeder_->fd.get(), POLLOUT, 0});
+
+      int rc = ::poll(pfds.data(), pfds.size(), poll_timeout_ms(stopping_ ? std::nullopt : ctx_.deadline, kill_at_));
+      if (rc < 0 && errno != EINTR) {
+        int err = errno;
+        begin_stop(errc::cancelled);
+        escalate();
+        (void)finish_after_exit();
+        return sys_error(errc::io_error, "poll", err).with_argv(out_.argv);
+      }
+      auto now = clock::now();
+      if (!stopping_ && ctx_.deadline && now >= *ctx_.deadline) begin_stop(errc::timeout);
+      if (!stopping_ && ctx_.stop.stop_requested()) begin_stop(errc::cancelled);
+      if (kill_at_ && now >= *kill_at_) escalate();
+      for (auto& s : sinks_)
+        if (s.fd) s.pump();
+      if (feeder_ && feeder_->fd) feeder_->pump();
+
+      auto st = child_->try_wait();
+      if (!st) return std::move(st).error().with_argv(out_.argv);
+      if (*st) {
+        out_.status = **st;
+        return finish();
+      }
+    }
+  }
+
+  // After exit: what runc wrote is already in the pipes; read it without
+  // waiting for EOF (a grandchild may hold the write ends forever).
+  result<void> finish_after_exit() {
+    while (true) {
+      auto st = child_->try_wait();
+      if (!st) return std::move(st).error();
+      if (*st) {
+        out_.status = **st;
+        break;
+      }
+      pollfd p{child_->exit_fd(), POLLIN, 0};
+      ::poll(&p, 1, 100);
+    }
+    for (auto& s : sinks_)
+      if (s.fd) s.pump();
+    return {};
+  }
+
+  result<outcome> finish() {
+    for (auto& s : sinks_)
+      if (s.fd) s.pump();
+    if (stopping_) {
+      std::string what = *stopping_ == errc::timeout ? "deadline passed" : "cancelled";
+      return error(*stopping_, what + ": " + cfg_.command + " was stopped")
+          .with_argv(out_.argv)
+          .with_exit(out_.status)
+          .with_stderr(out_.err);
+    }
+    return std::move(out_);
+  }
+
+  const config& cfg_;
+  const call_context& ctx_;
+  outcome out_;
+  std::unique_ptr<child_process> child_;
+  std::vector<sink> sinks_;
+  std::optional<feeder> feeder_;
+  unique_fd stop_fd_;
+  std::optional<std::stop_callback<std::function<void()>>> stop_cb_;
+  std::optional<errc> stopping_;
+  std::optional<clock::time_point> kill_at_;
+};
+
+}  // namespace
+
+result<outcome> run_process(const config& cfg, const call_context& ctx, invocation inv) {
+  run_state state(cfg, ctx);
+  return state.run(std::move(inv));
+}
+
+}  // namespace runcpp::detail
