@@ -1,0 +1,20 @@
+# Sourced by scripts/test and scripts/demo: installs, with apt-get, whatever of
+# runcpp's build and test dependencies is missing. Needs root.
+runcpp_packages=(cmake g++ make ninja-build pkg-config libgtest-dev libgmock-dev libbenchmark-dev
+                 nlohmann-json3-dev runc crun busybox-static criu)
+
+install_deps() {
+  local missing=() pkg status
+  for pkg in "${runcpp_packages[@]}"; do
+    status=$(dpkg -s "$pkg" 2>/dev/null || true)
+    if [[ $status != *"Status: install ok installed"* ]]; then
+      missing+=("$pkg")
+    fi
+  done
+  if ((${#missing[@]})); then
+    echo "==> installing: ${missing[*]}"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -q
+    apt-get install -y -q --no-install-recommends "${missing[@]}"
+  fi
+}

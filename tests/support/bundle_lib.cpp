@@ -1,0 +1,498 @@
+#include "support/bundle.hpp"
+
+#include <elf.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cerrno>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <random>
+#include <stdexcept>
+#include <system_error>
+#include <thread>
+#include <utility>
+
+extern char** environ;
+
+namespace runcpp::testing {
+
+// Output of `runc spec` from runc 1.1.5+ds1 (Debian 12), with "terminal" set to
+// false. Regenerate with: cd $(mktemp -d) && runc spec && cat config.json
+const std::string_view runc_spec_template = R"json(
+{
+	"ociVersion": "1.0.2-dev",
+	"process": {
+		"terminal": false,
+		"user": {
+			"uid": 0,
+			"gid": 0
+		},
+		"args": [
+			"sh"
+		],
+		"env": [
+			"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+			"TERM=xterm"
+		],
+		"cwd": "/",
+		"capabilities": {
+			"bounding": [
+				"CAP_AUDIT_WRITE",
+				"CAP_KILL",
+				"CAP_NET_BIND_SERVICE"
+			],
+			"effective": [
+				"CAP_AUDIT_WRITE",
+				"CAP_KILL",
+				"CAP_NET_BIND_SERVICE"
+			],
+			"permitted": [
+				"CAP_AUDIT_WRITE",
+				"CAP_KILL",
+				"CAP_NET_BIND_SERVICE"
+			],
+			"ambient": [
+				"CAP_AUDIT_WRITE",
+				"CAP_KILL",
+				"CAP_NET_BIND_SERVICE"
+			]
+		},
+		"rlimits": [
+			{
+				"type": "RLIMIT_NOFILE",
+				"hard": 1024,
+				"soft": 1024
+			}
+		],
+		"noNewPrivileges": true
+	},
+	"root": {
+		"path": "rootfs",
+		"readonly": true
+	},
+	"hostname": "runc",
+	"mounts": [
+		{
+			"destination": "/proc",
+			"type": "proc",
+			"source": "proc"
+		},
+		{
+			"destination": "/dev",
+			"type": "tmpfs",
+			"source": "tmpfs",
+			"options": [
+				"nosuid",
+				"strictatime",
+				"mode=755",
+				"size=65536k"
+			]
+		},
+		{
+			"destination": "/dev/pts",
+			"type": "devpts",
+			"source": "devpts",
+			"options": [
+				"nosuid",
+				"noexec",
+				"newinstance",
+				"ptmxmode=0666",
+				"mode=0620",
+				"gid=5"
+			]
+		},
+		{
+			"destination": "/dev/shm",
+			"type": "tmpfs",
+			"source": "shm",
+			"options": [
+				"nosuid",
+				"noexec",
+				"nodev",
+				"mode=1777",
+				"size=65536k"
+			]
+		},
+		{
+			"destination": "/dev/mqueue",
+			"type": "mqueue",
+			"source": "mqueue",
+			"options": [
+				"nosuid",
+				"noexec",
+				"nodev"
+			]
+		},
+		{
+			"destination": "/sys",
+			"type": "sysfs",
+			"source": "sysfs",
+			"options": [
+				"nosuid",
+				"noexec",
+				"nodev",
+				"ro"
+			]
+		},
+		{
+			"destination": "/sys/fs/cgroup",
+			"type": "cgroup",
+			"source": "cgroup",
+			"options": [
+				"nosuid",
+				"noexec",
+				"nodev",
+				"relatime",
+				"ro"
+			]
+		}
+	],
+	"linux": {
+		"resources": {
+			"devices": [
+				{
+					"allow": false,
+					"access": "rwm"
+				}
+			]
+		},
+		"namespaces": [
+			{
+				"type": "pid"
+			},
+			{
+				"type": "network"
+			},
+			{
+				"type": "ipc"
+			},
+			{
+				"type": "uts"
+			},
+			{
+				"type": "mount"
+			}
+		],
+		"maskedPaths": [
+			"/proc/acpi",
+			"/proc/asound",
+			"/proc/kcore",
+			"/proc/keys",
+			"/proc/latency_stats",
+			"/proc/timer_list",
+			"/proc/timer_stats",
+			"/proc/sched_debug",
+			"/sys/firmware",
+			"/proc/scsi"
+		],
+		"readonlyPaths": [
+			"/proc/bus",
+			"/proc/fs",
+			"/proc/irq",
+			"/proc/sys",
+			"/proc/sysrq-trigger"
+		]
+	}
+})json";
+
+namespace {
+
+using namespace std::chrono_literals;
+
+constexpr const char* busybox_source = "/bin/busybox";
+constexpr const char* applets[] = {"sh",   "sleep", "cat",  "echo",     "true", "false", "ls",
+                                   "ps",   "stty",  "kill", "head",     "dd",   "env",   "id",
+                                   "hostname", "tail", "wc", "yes", "seq"};
+
+template <typename Ehdr, typename Phdr>
+std::optional<bool> has_interpreter(std::ifstream& in) {
+  Ehdr ehdr{};
+  in.seekg(0);
+  if (!in.read(reinterpret_cast<char*>(&ehdr), sizeof ehdr)) {
+    return std::nullopt;
+  }
+  for (unsigned i = 0; i < ehdr.e_phnum; ++i) {
+    Phdr phdr{};
+    in.seekg(static_cast<std::streamoff>(ehdr.e_phoff + static_cast<std::uint64_t>(i) * ehdr.e_phentsize));
+    if (!in.read(reinterpret_cast<char*>(&phdr), sizeof phdr)) {
+      return std::nullopt;
+    }
+    if (phdr.p_type == PT_INTERP) {
+      return true;
+    }
+  }
+  return false;
+}
+
+// true: static ELF; false: dynamic ELF; nullopt: not an ELF file we can read.
+std::optional<bool> is_static_elf(const std::filesystem::path& file) {
+  std::ifstream in(file, std::ios::binary);
+  unsigned char ident[EI_NIDENT] = {};
+  if (!in || !in.read(reinterpret_cast<char*>(ident), sizeof ident) ||
+      std::memcmp(ident, ELFMAG, SELFMAG) != 0) {
+    return std::nullopt;
+  }
+  std::optional<bool> interp;
+  if (ident[EI_CLASS] == ELFCLASS64) {
+    interp = has_interpreter<Elf64_Ehdr, Elf64_Phdr>(in);
+  } else if (ident[EI_CLASS] == ELFCLASS32) {
+    interp = has_interpreter<Elf32_Ehdr, Elf32_Phdr>(in);
+  }
+  if (!interp) {
+    return std::nullopt;
+  }
+  return !*interp;
+}
+
+void write_text(const std::filesystem::path& file, std::string_view text) {
+  std::ofstream out(file, std::ios::binary | std::ios::trunc);
+  out.write(text.data(), static_cast<std::streamsize>(text.size()));
+  out.close();
+  if (!out) {
+    throw std::runtime_error("cannot write " + file.string());
+  }
+}
+
+bool is_id_char(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+         c == '+' || c == '.' || c == '-';
+}
+
+bool is_executable_file(const std::string& path) {
+  struct stat st {};
+  return ::stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode) && ::access(path.c_str(), X_OK) == 0;
+}
+
+}  // namespace
+
+// --- busybox_bundle -----------------------------------------------------------------
+
+busybox_bundle::busybox_bundle(temp_dir dir)
+    : dir_(std::move(dir)), config_(nlohmann::json::parse(runc_spec_template)) {}
+
+std::optional<busybox_bundle> busybox_bundle::make(std::string* why_not) {
+  auto refuse = [why_not](std::string reason) -> std::optional<busybox_bundle> {
+    if (why_not != nullptr) {
+      *why_not = std::move(reason);
+    }
+    return std::nullopt;
+  };
+  if (::geteuid() != 0) {
+    return refuse("real-runtime tests need root (euid is " + std::to_string(::geteuid()) + ")");
+  }
+  std::error_code ec;
+  if (!std::filesystem::exists(busybox_source, ec)) {
+    return refuse(std::string(busybox_source) + " is missing (apt-get install busybox-static)");
+  }
+  auto is_static = is_static_elf(busybox_source);
+  if (!is_static) {
+    return refuse(std::string(busybox_source) + " is not a readable ELF executable");
+  }
+  if (!*is_static) {
+    return refuse(std::string(busybox_source) +
+                  " is dynamically linked; the bundle needs busybox-static");
+  }
+
+  try {
+    busybox_bundle bundle{temp_dir("runcpp-bundle")};
+    const auto rootfs = bundle.rootfs();
+    for (const char* dir : {"bin", "proc", "dev", "sys", "tmp", "etc"}) {
+      std::filesystem::create_directories(rootfs / dir);
+    }
+    std::filesystem::permissions(rootfs / "tmp", std::filesystem::perms::all | std::filesystem::perms::sticky_bit);
+    std::filesystem::copy_file(busybox_source, rootfs / "bin" / "busybox");
+    std::filesystem::permissions(rootfs / "bin" / "busybox",
+                                 std::filesystem::perms::owner_all | std::filesystem::perms::group_read |
+                                     std::filesystem::perms::group_exec | std::filesystem::perms::others_read |
+                                     std::filesystem::perms::others_exec);
+    for (const char* applet : applets) {
+      std::filesystem::create_symlink("busybox", rootfs / "bin" / applet);
+    }
+    write_text(rootfs / "etc" / "passwd",
+               "root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/nonexistent:/bin/false\n");
+    write_text(rootfs / "etc" / "group", "root:x:0:\nnogroup:x:65534:\n");
+    bundle.write();
+    return bundle;
+  } catch (const std::exception& e) {
+    return refuse(std::string("cannot build the busybox bundle: ") + e.what());
+  }
+}
+
+busybox_bundle& busybox_bundle::set_args(std::vector<std::string> args) {
+  config_["process"]["args"] = std::move(args);
+  return *this;
+}
+
+busybox_bundle& busybox_bundle::set_terminal(bool terminal) {
+  config_["process"]["terminal"] = terminal;
+  return *this;
+}
+
+busybox_bundle& busybox_bundle::set_env(std::vector<std::string> env) {
+  config_["process"]["env"] = std::move(env);
+  return *this;
+}
+
+busybox_bundle& busybox_bundle::add_env(std::string key_value) {
+  config_["process"]["env"].push_back(std::move(key_value));
+  return *this;
+}
+
+busybox_bundle& busybox_bundle::set_cwd(std::string cwd) {
+  config_["process"]["cwd"] = std::move(cwd);
+  return *this;
+}
+
+busybox_bundle& busybox_bundle::set_memory_limit(std::int64_t bytes) {
+  config_["linux"]["resources"]["memory"]["limit"] = bytes;
+  return *this;
+}
+
+busybox_bundle& busybox_bundle::set_readonly_rootfs(bool readonly) {
+  config_["root"]["readonly"] = readonly;
+  return *this;
+}
+
+void busybox_bundle::write() const {
+  const auto target = config_path();
+  auto tmp = target;
+  tmp += ".tmp";
+  write_text(tmp, config_.dump(1, '\t') + "\n");
+  std::filesystem::rename(tmp, target);
+}
+
+// --- ids and PATH -------------------------------------------------------------------
+
+std::string unique_id(std::string_view prefix) {
+  static std::atomic<unsigned> counter{0};
+  // Built with append() only: GCC 12 -O2 gives false -Wrestrict warnings on
+  // std::string insert()/operator+ chains (GCC bug 105329).
+  std::string id;
+  if (prefix.empty() || prefix.front() == '-' || prefix.front() == '.') {
+    id.append(1, 't');
+  }
+  for (char c : prefix) {
+    id.append(1, is_id_char(c) ? c : '_');
+  }
+  std::random_device rd;
+  std::uniform_int_distribution<unsigned> dist(0, 0xFFFFFFFFu);
+  char tail[64];
+  std::snprintf(tail, sizeof tail, "-%ld-%u-%08x", static_cast<long>(::getpid()), counter.fetch_add(1),
+                dist(rd));
+  id.append(tail);
+  return id;
+}
+
+std::optional<std::string> find_runtime(std::string_view name) {
+  if (name.empty()) {
+    return std::nullopt;
+  }
+  if (name.find('/') != std::string_view::npos) {
+    std::string path(name);
+    if (is_executable_file(path)) {
+      return path;
+    }
+    return std::nullopt;
+  }
+  const char* env_path = std::getenv("PATH");
+  std::string dirs = env_path != nullptr ? env_path : "/usr/local/bin:/usr/bin:/bin";
+  dirs += ":/usr/local/sbin:/usr/sbin:/sbin";
+  std::size_t start = 0;
+  for (;;) {
+    const std::size_t end = dirs.find(':', start);
+    std::string dir = dirs.substr(start, end == std::string::npos ? std::string::npos : end - start);
+    if (!dir.empty()) {
+      std::string candidate = dir + "/" + std::string(name);
+      if (is_executable_file(candidate)) {
+        return candidate;
+      }
+    }
+    if (end == std::string::npos) {
+      return std::nullopt;
+    }
+    start = end + 1;
+  }
+}
+
+// --- runtime_root -------------------------------------------------------------------
+
+runtime_root::runtime_root(std::string runtime)
+    : runtime_(std::move(runtime)), dir_(temp_dir("runcpp-root")) {}
+
+runtime_root::~runtime_root() {
+  for (auto it = ids_.rbegin(); it != ids_.rend(); ++it) {
+    force_delete(*it);
+  }
+}
+
+std::string runtime_root::track(std::string id) {
+  ids_.push_back(id);
+  return id;
+}
+
+int runtime_root::force_delete(const std::string& id) const {
+  const std::string root = dir_.path().string();
+  std::vector<std::string> args = {runtime_, "--root", root, "delete", "--force", id};
+  std::vector<char*> argv;
+  for (auto& arg : args) {
+    argv.push_back(arg.data());
+  }
+  argv.push_back(nullptr);
+
+  posix_spawn_file_actions_t actions;
+  posix_spawnattr_t attr;
+  if (::posix_spawn_file_actions_init(&actions) != 0) {
+    return -1;
+  }
+  if (::posix_spawnattr_init(&attr) != 0) {
+    ::posix_spawn_file_actions_destroy(&actions);
+    return -1;
+  }
+  ::posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
+  ::posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
+  ::posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0);
+  sigset_t empty;
+  sigemptyset(&empty);
+  ::posix_spawnattr_setsigmask(&attr, &empty);
+  ::posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK);
+
+  pid_t pid = 0;
+  const int rc = runtime_.find('/') != std::string::npos
+                     ? ::posix_spawn(&pid, runtime_.c_str(), &actions, &attr, argv.data(), environ)
+                     : ::posix_spawnp(&pid, runtime_.c_str(), &actions, &attr, argv.data(), environ);
+  ::posix_spawn_file_actions_destroy(&actions);
+  ::posix_spawnattr_destroy(&attr);
+  if (rc != 0) {
+    return -1;
+  }
+
+  const auto deadline = std::chrono::steady_clock::now() + 60s;
+  int status = 0;
+  for (;;) {
+    const pid_t r = ::waitpid(pid, &status, WNOHANG);
+    if (r == pid) {
+      return status;
+    }
+    if (r < 0 && errno != EINTR) {
+      return -1;
+    }
+    if (std::chrono::steady_clock::now() >= deadline) {
+      ::kill(pid, SIGKILL);
+      while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+      }
+      return status;
+    }
+    std::this_thread::sleep_for(5ms);
+  }
+}
+
+}  // namespace runcpp::testing
