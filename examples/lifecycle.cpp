@@ -1,0 +1,196 @@
+// runcpp demo: drive a real busybox container through its whole life.
+//
+//   runcpp_demo [--runtime runc|/path/to/runc]
+//
+// Builds a bundle in a temporary directory (rootfs from the busybox-static
+// binary, config.json from runcpp's own `spec` call), then create -> start ->
+// state -> ps/top -> pause -> state -> resume -> kill -> remove, printing each
+// step. Ctrl-C (or any failure) still removes the container and the directory.
+#include <pthread.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <csignal>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iomanip>
+#include <iostream>
+#include <sstream>
+#include <string>
+#include <thread>
+
+#include <runcpp/runcpp.hpp>
+
+namespace fs = std::filesystem;
+using namespace std::chrono_literals;
+
+namespace {
+
+std::stop_source interrupted;  // set by the signal-waiting thread on Ctrl-C
+
+void step(const std::string& what) { std::cout << "\n== " << what << '\n'; }
+
+bool check(const runcpp::result<void>& r, const std::string& what) {
+  if (r) {
+    std::cout << "   ok: " << what << '\n';
+    return true;
+  }
+  std::cout << "   FAILED: " << what << ": " << r.error() << '\n';
+  return false;
+}
+
+void show(const runcpp::container& c) {
+  std::cout << "   id=" << c.id << " pid=" << c.pid << " status=" << runcpp::to_string(c.status)
+            << " created=" << c.created_text << "\n   bundle=" << c.bundle << '\n';
+}
+
+// Replaces the first occurrence of `from` in `text`; false if absent.
+bool replace(std::string& text, const std::string& from, const std::string& to) {
+  auto pos = text.find(from);
+  if (pos == std::string::npos) return false;
+  text.replace(pos, from.size(), to);
+  return true;
+}
+
+// rootfs from /bin/busybox, config.json from `runc spec` via runcpp, edited to
+// run `sleep 1000` without a terminal.
+bool make_bundle(const runcpp::client& runc, const fs::path& bundle) {
+  fs::create_directories(bundle / "rootfs/bin");
+  for (const char* d : {"proc", "dev", "sys", "tmp"}) fs::create_directories(bundle / "rootfs" / d);
+  fs::copy_file("/bin/busybox", bundle / "rootfs/bin/busybox");
+  for (const char* app : {"sh", "sleep", "ps", "cat", "echo"}) fs::create_symlink("busybox", bundle / "rootfs/bin" / app);
+  if (!check(runc.spec(bundle), "runc spec --bundle " + bundle.string())) return false;
+  std::ifstream in(bundle / "config.json");
+  std::stringstream buf;
+  buf << in.rdbuf();
+  std::string json = buf.str();
+  bool ok = replace(json, "\"terminal\": true", "\"terminal\": false");
+  ok = ok && (replace(json, "\"sh\"\n", "\"sleep\", \"1000\"\n") || replace(json, "\"sh\"", "\"sleep\", \"1000\""));
+  std::ofstream(bundle / "config.json") << json;
+  std::cout << "   rootfs: busybox-static; process: sleep 1000\n";
+  return ok;
+}
+
+// Removes the container and the directory however main() ends.
+struct cleanup {
+  const runcpp::client& runc;
+  std::string id;
+  fs::path dir;
+  ~cleanup() {
+    step("cleanup");
+    (void)runc.remove(id, {.force = true});
+    std::error_code ec;
+    fs::remove_all(dir, ec);
+    std::cout << "   removed container " << id << " and " << dir << '\n';
+  }
+};
+
+int demo(const std::string& runtime) {
+  char tmpl[] = "/tmp/runcpp-demo-XXXXXX";
+  if (::mkdtemp(tmpl) == nullptr) {
+    std::perror("mkdtemp");
+    return 1;
+  }
+  const fs::path dir = tmpl;
+  const runcpp::client runc({.command = runtime, .root = dir / "state"});
+  const std::string id = "runcpp-demo-" + std::to_string(::getpid());
+  cleanup guard{runc, id, dir};
+  const runcpp::call_context ctx{.stop = interrupted.get_token()};
+
+  step("version");
+  auto v = runc.version(ctx);
+  if (!v) return std::cout << "   FAILED: " << v.error() << '\n', 1;
+  std::cout << "   " << v->runtime << ' ' << v->version << " (spec " << v->spec << ", commit " << v->commit << ")\n";
+
+  step("bundle in " + dir.string());
+  if (!make_bundle(runc, dir / "bundle")) return 1;
+
+  step("create " + id);
+  if (!check(runc.create(id, dir / "bundle", {}, ctx), "created")) return 1;
+  if (auto st = runc.state(id, ctx)) show(*st);
+
+  step("start");
+  if (!check(runc.start(id, ctx), "started")) return 1;
+  auto st = runc.state(id, ctx);
+  if (!st) return std::cout << "   FAILED: " << st.error() << '\n', 1;
+  show(*st);
+
+  step("ps (pids) and top (ps -o pid,user,comm,args)");
+  if (auto pids = runc.ps(id, ctx)) {
+    std::cout << "   pids:";
+    for (int p : *pids) std::cout << ' ' << p;
+    std::cout << '\n';
+  }
+  std::vector<std::string> ps_args{"-o", "pid,user,comm,args"};
+  if (auto top = runc.top(id, ps_args, ctx)) {
+    for (const auto& h : top->headers) std::cout << "   " << std::left << std::setw(10) << h;
+    std::cout << '\n';
+    for (const auto& row : top->processes) {
+      for (const auto& col : row) std::cout << "   " << std::left << std::setw(10) << col;
+      std::cout << '\n';
+    }
+  }
+
+  step("pause");
+  if (!check(runc.pause(id, ctx), "paused")) return 1;
+  if (auto p = runc.state(id, ctx)) show(*p);
+  auto remove_running = runc.remove(id, {}, ctx);
+  std::cout << "   remove without --force is refused: " << runcpp::to_string(remove_running.error().code()) << ": "
+            << remove_running.error().message() << '\n';
+
+  step("resume");
+  if (!check(runc.resume(id, ctx), "resumed")) return 1;
+  if (auto r = runc.state(id, ctx)) show(*r);
+
+  step("kill SIGKILL");
+  if (!check(runc.kill(id, SIGKILL, {}, ctx), "signalled")) return 1;
+  for (int i = 0; i < 50; ++i) {
+    auto s = runc.state(id, ctx);
+    if (s && s->status == runcpp::container_status::stopped) {
+      show(*s);
+      break;
+    }
+    std::this_thread::sleep_for(100ms);
+  }
+
+  step("remove");
+  if (!check(runc.remove(id, {}, ctx), "deleted")) return 1;
+  auto gone = runc.state(id, ctx);
+  std::cout << "   state now: " << runcpp::to_string(gone.error().code()) << ": " << gone.error().message() << '\n';
+  std::cout << "\nDemo finished: the container went through its whole life via runcpp.\n";
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::string runtime = "runc";
+  for (int i = 1; i + 1 < argc; ++i)
+    if (std::string(argv[i]) == "--runtime") runtime = argv[i + 1];
+  if (::geteuid() != 0) {
+    std::cerr << "runcpp demo: runc needs root to create containers; run it as root (sudo scripts/demo).\n";
+    return 1;
+  }
+  // Ctrl-C: block SIGINT/SIGTERM here and turn them into a stop request, so
+  // every runc call is cancelled cleanly and the cleanup still runs.
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &set, nullptr);
+  static std::atomic<bool> finished{false};
+  std::jthread waiter([set] {
+    int sig = 0;
+    if (sigwait(&set, &sig) == 0 && !finished) {
+      std::cout << "\n   interrupted: stopping\n";
+      interrupted.request_stop();
+    }
+  });
+  int rc = demo(runtime);
+  if (interrupted.stop_requested()) rc = 130;
+  finished = true;
+  pthread_kill(waiter.native_handle(), SIGTERM);  // wake sigwait so the thread can end
+  return rc;
+}
