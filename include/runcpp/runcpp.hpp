@@ -16,4 +16,5 @@
 #include <runcpp/ps.hpp>
 #include <runcpp/result.hpp>
 #include <runcpp/signal.hpp>
+#include <runcpp/stats.hpp>
 #include <runcpp/version.hpp>
