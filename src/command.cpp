@@ -3,10 +3,12 @@
 #include <fcntl.h>
 #include <sys/stat.h>
 
-#include <cstdlib>
+#include "json/parse.hpp"
+
 
 #include "fd.hpp"
 #include "runtime_log.hpp"
+#include "temp_file.hpp"
 
 namespace runcpp::detail {
 
@@ -37,6 +39,16 @@ argv_builder& argv_builder::absolute(std::string_view name, const std::filesyste
   std::error_code ec;
   auto abs = std::filesystem::absolute(p, ec);
   return option(name, (ec ? p : abs).string());
+}
+argv_builder& argv_builder::count(std::string_view name, std::size_t n) {
+  return n > 0 ? option(name, std::to_string(n)) : *this;
+}
+argv_builder& argv_builder::socket(std::string_view name, const fd_socket* s) {
+  return s != nullptr ? option(name, s->path().string()) : *this;
+}
+argv_builder& argv_builder::repeated(std::string_view name, const std::vector<std::string>& values) {
+  for (const auto& v : values) option(name, v);
+  return *this;
 }
 argv_builder& argv_builder::append(const std::vector<std::string>& args) {
   args_.insert(args_.end(), args.begin(), args.end());
@@ -89,31 +101,6 @@ off_t size_of(const std::filesystem::path& path) {
   return ::stat(path.c_str(), &st) == 0 ? st.st_size : 0;
 }
 
-// A private log file for one call, removed on destruction.
-class call_log {
- public:
-  static result<call_log> make() {
-    const char* base = std::getenv("XDG_RUNTIME_DIR");  // NOLINT(concurrency-mt-unsafe): read-only
-    if (base == nullptr || *base == '\0') base = std::getenv("TMPDIR");  // NOLINT
-    std::string tmpl = std::string(base != nullptr && *base != '\0' ? base : "/tmp") + "/runcpp-log-XXXXXX";
-    unique_fd fd(::mkostemp(tmpl.data(), O_CLOEXEC));
-    if (!fd) return sys_error(errc::io_error, "cannot create a log file " + tmpl);
-    return call_log(std::move(tmpl));
-  }
-  call_log(call_log&& o) noexcept : path_(std::exchange(o.path_, {})) {}
-  call_log(const call_log&) = delete;
-  call_log& operator=(const call_log&) = delete;
-  call_log& operator=(call_log&&) = delete;
-  ~call_log() {
-    if (!path_.empty()) ::unlink(path_.c_str());
-  }
-  const std::string& path() const { return path_; }
-
- private:
-  explicit call_log(std::string p) : path_(std::move(p)) {}
-  std::string path_;
-};
-
 constexpr std::size_t log_read_cap = 64 * 1024;
 
 }  // namespace
@@ -128,6 +115,44 @@ std::vector<std::string> global_args(const config& cfg, const std::filesystem::p
                        .joined("--rootless=", rootless_value(cfg.rootless))
                        .append(cfg.extra_args))
       .take();
+}
+
+result<void> check_terminal(bool terminal, bool detached, bool console_socket) {
+  if (terminal && detached && !console_socket)
+    return error(errc::invalid_argument,
+                 "process.terminal is true and the call is detached: a console socket is required");
+  if (console_socket && !terminal)
+    return error(errc::invalid_argument, "a console socket was given but process.terminal is false");
+  if (console_socket && !detached)
+    return error(errc::invalid_argument, "a console socket needs a detached call (create, or detach = true)");
+  return {};
+}
+
+std::optional<bool> bundle_terminal(const std::filesystem::path& bundle, const std::filesystem::path& work_dir) {
+  auto path = (bundle.is_relative() && !work_dir.empty() ? work_dir / bundle : bundle) / "config.json";
+  std::string text = read_tail(path, 0, std::size_t{16} << 20);
+  auto j = parse_json(text);
+  if (j.is_discarded() || !j.is_object()) return std::nullopt;
+  auto p = j.find("process");
+  if (p == j.end() || !p->is_object()) return false;
+  auto t = p->find("terminal");
+  if (t == p->end() || t->is_null()) return false;
+  if (!t->is_boolean()) return std::nullopt;
+  return t->get<bool>();
+}
+
+error reworded(const error& e, errc code, std::string message) {
+  error out(code, std::move(message));
+  out.with_argv(e.argv()).with_stderr(e.stderr_text()).with_runtime_message(e.runtime_message()).with_cause(e.cause());
+  if (e.exit()) out.with_exit(*e.exit());
+  return out;
+}
+
+error explain_unsupported(error e, bool pidfd_socket_requested) {
+  if (!pidfd_socket_requested || e.code() != errc::unsupported) return e;
+  const std::string& cmd = e.argv().empty() ? std::string("the runtime") : e.argv().front();
+  return reworded(e, errc::unsupported,
+                  cmd + " does not support --pidfd-socket (runc >= 1.2 does): " + e.message());
 }
 
 error command_error(const outcome& out, std::string_view log_text) {
@@ -165,27 +190,36 @@ result<void> run_simple(const config& cfg, const call_context& ctx, std::vector<
 }
 
 result<exit_status> run_with_io(const config& cfg, const call_context& ctx, std::vector<std::string> sub,
-                                runcpp::io* io, std::vector<int> extra_fds, bool status_is_value) {
-  std::optional<call_log> own_log;
-  std::filesystem::path log_path = cfg.log;
+                                io_call call) {
+  struct notify_sockets {
+    std::vector<fd_socket*>& sockets;
+    ~notify_sockets() {
+      for (auto* s : sockets)
+        if (s != nullptr) s->runtime_exited();
+    }
+  } notify{call.sockets};
+
+  std::optional<temp_file> own_log;
+  std::filesystem::path log_path = call.log.empty() ? cfg.log : call.log;
   off_t log_offset = 0;
+  log_format format = cfg.log_format;
   if (log_path.empty()) {
-    auto made = call_log::make();
+    auto made = temp_file::create("runcpp-log-");
     if (!made) return std::move(made).error();
     own_log.emplace(std::move(*made));
     log_path = own_log->path();
+    if (format == log_format::none) format = log_format::json;
   } else {
     log_offset = size_of(log_path);
   }
-  log_format format = cfg.log_format == log_format::none ? log_format::json : cfg.log_format;
-  invocation inv{with_globals(cfg, std::move(sub), own_log ? log_path : std::filesystem::path{},
-                              own_log ? format : log_format::none),
-                 false, io, std::nullopt, std::move(extra_fds)};
+  const bool override_log = own_log.has_value() || !call.log.empty();
+  invocation inv{with_globals(cfg, std::move(sub), override_log ? log_path : std::filesystem::path{}, format),
+                 false, call.io, std::nullopt, std::move(call.extra_fds)};
   auto out = run_process(cfg, ctx, std::move(inv));
   if (!out) return std::move(out).error();
   if (out->status.success()) return out->status;
   std::string log_text = read_tail(log_path, log_offset, log_read_cap);
-  if (!status_is_value || out->status.is_signaled() || last_error_record(log_text))
+  if (!call.status_is_value || out->status.is_signaled() || last_error_record(log_text))
     return command_error(*out, log_text);
   return out->status;
 }

@@ -11,6 +11,7 @@
 #include <runcpp/config.hpp>
 #include <runcpp/io.hpp>
 #include <runcpp/result.hpp>
+#include <runcpp/socket.hpp>
 
 #include "runner.hpp"
 
@@ -26,12 +27,24 @@ class argv_builder {
   argv_builder& option(std::string_view name, std::string_view value); // name value (if value non-empty)
   argv_builder& joined(std::string_view name_eq, std::string_view value); // name=value (if value non-empty)
   argv_builder& absolute(std::string_view name, const std::filesystem::path& p); // name abs(p) (if non-empty)
+  argv_builder& count(std::string_view name, std::size_t n);            // name n (if n > 0)
+  argv_builder& socket(std::string_view name, const fd_socket* s);      // name path (if s)
+  argv_builder& repeated(std::string_view name, const std::vector<std::string>& values);  // name v, per v
   argv_builder& append(const std::vector<std::string>& args);
   std::vector<std::string> take() && { return std::move(args_); }
 
  private:
   std::vector<std::string> args_;
 };
+
+// runc's terminal rules (utils_linux.go checkTerminal), checked before
+// spawning so the caller gets a clear errc::invalid_argument instead of a
+// hung or failed runc. `detached` is create, or run/exec with --detach.
+result<void> check_terminal(bool terminal, bool detached, bool console_socket);
+
+// process.terminal from <bundle>/config.json (a relative bundle is taken
+// relative to `work_dir` when set); nullopt when it cannot be read.
+std::optional<bool> bundle_terminal(const std::filesystem::path& bundle, const std::filesystem::path& work_dir);
 
 // go-runc's global flags, in its order. `log` overrides config::log when
 // non-empty; `format` overrides config::log_format when not none.
@@ -47,13 +60,29 @@ result<std::string> run_capture(const config& cfg, const call_context& ctx, std:
 // As run_capture, for commands whose output is ignored.
 result<void> run_simple(const config& cfg, const call_context& ctx, std::vector<std::string> sub);
 
-// Runs a command whose stdio belongs to `io` (create, run): runc's error comes
-// from its log (config::log, or a private per-call log file added here).
-// A non-zero exit is a classified error, except that with `status_is_value`
-// (foreground run: runc exits with the container's status) a non-zero exit
-// without an error record in the log is returned as a value.
+// How a container-spawning command (create, run, exec, restore) runs.
+struct io_call {
+  runcpp::io* io = nullptr;        // null = /dev/null
+  std::vector<int> extra_fds{};    // borrowed, become fds 3.. in runc
+  std::vector<fd_socket*> sockets{};  // told runtime_exited() once runc is gone
+  std::filesystem::path log{};     // this call's --log (exec), replacing config::log
+  // Foreground run/exec/restore: runc exits with the container's status, so a
+  // non-zero exit without an error record in runc's log is a value.
+  bool status_is_value = false;
+};
+
+// Runs a command whose stdio belongs to `call.io`: runc's error comes from its
+// log (config::log or call.log, reading what runc appended during the call;
+// or a private per-call log file added here when neither is set).
 result<exit_status> run_with_io(const config& cfg, const call_context& ctx, std::vector<std::string> sub,
-                                runcpp::io* io, std::vector<int> extra_fds, bool status_is_value);
+                                io_call call);
+
+// `e` with another code and message; argv, exit, stderr and runc's message kept.
+error reworded(const error& e, errc code, std::string message);
+
+// An unsupported-flag failure of a call that asked for --pidfd-socket says so
+// plainly (runc < 1.2 and crun lack the flag); other errors pass through.
+error explain_unsupported(error e, bool pidfd_socket_requested);
 
 // The error for a runtime that exited non-zero or was killed.
 error command_error(const outcome& out, std::string_view log_text = {});

@@ -2,6 +2,15 @@
 
 #include <fcntl.h>
 
+namespace runcpp {
+
+void unique_fd::reset(int fd) noexcept {
+  if (fd_ >= 0) ::close(fd_);
+  fd_ = fd;
+}
+
+}  // namespace runcpp
+
 namespace runcpp::detail {
 
 result<pipe_pair> make_pipe() {

@@ -8,35 +8,12 @@
 #include <system_error>
 #include <utility>
 
+#include <runcpp/fd.hpp>
 #include <runcpp/result.hpp>
 
 namespace runcpp::detail {
 
-// Owns one fd; move-only; closes (without retrying on EINTR) on destruction.
-class unique_fd {
- public:
-  unique_fd() noexcept = default;
-  explicit unique_fd(int fd) noexcept : fd_(fd) {}
-  unique_fd(unique_fd&& o) noexcept : fd_(std::exchange(o.fd_, -1)) {}
-  unique_fd& operator=(unique_fd&& o) noexcept {
-    if (this != &o) reset(std::exchange(o.fd_, -1));
-    return *this;
-  }
-  unique_fd(const unique_fd&) = delete;
-  unique_fd& operator=(const unique_fd&) = delete;
-  ~unique_fd() { reset(); }
-
-  int get() const noexcept { return fd_; }
-  explicit operator bool() const noexcept { return fd_ >= 0; }
-  int release() noexcept { return std::exchange(fd_, -1); }
-  void reset(int fd = -1) noexcept {
-    if (fd_ >= 0) ::close(fd_);  // never retried: Linux closes the fd even on EINTR
-    fd_ = fd;
-  }
-
- private:
-  int fd_ = -1;
-};
+using runcpp::unique_fd;
 
 struct pipe_pair {
   unique_fd read;

@@ -1,7 +1,6 @@
 #include "runner.hpp"
 
 #include <poll.h>
-#include <sys/eventfd.h>
 #include <sys/socket.h>
 
 #include <algorithm>
@@ -12,6 +11,7 @@
 
 #include "env.hpp"
 #include "fd.hpp"
+#include "stop_waker.hpp"
 
 namespace runcpp::detail {
 namespace {
@@ -81,16 +81,10 @@ class run_state {
     out_.argv.reserve(inv.args.size() + 1);
     out_.argv.push_back(cfg_.command);
     for (auto& a : inv.args) out_.argv.push_back(std::move(a));
-    if (ctx_.stop.stop_requested())
-      return error(errc::cancelled, "cancelled before " + cfg_.command + " was started").with_argv(out_.argv);
-    if (ctx_.deadline && clock::now() >= *ctx_.deadline)
-      return error(errc::timeout, "deadline passed before " + cfg_.command + " was started").with_argv(out_.argv);
 
-    auto env = build_environment(current_environment(), cfg_.extra_env, ctx_.extra_env);
-    auto exe = find_executable(cfg_.command, env);
-    if (!exe) return std::move(exe).error().with_argv(out_.argv);
-
-    spawn_request req{*exe, out_.argv, std::move(env), {}, cfg_.work_dir, cfg_.setpgid, cfg_.pdeath_signal};
+    auto prepared = prepare_spawn(cfg_, ctx_, out_.argv);
+    if (!prepared) return std::move(prepared).error();
+    spawn_request req = std::move(*prepared);
     std::vector<unique_fd> child_ends;  // closed right after the spawn
     if (auto r = plan_stdio(inv, req, child_ends); !r) return std::move(r).error().with_argv(out_.argv);
     for (int fd : inv.extra_fds) req.fds.push_back(fd);
@@ -139,19 +133,6 @@ class run_state {
     return {};
   }
 
-  // Wakes poll() when the stop token fires.
-  result<void> arm_stop_token() {
-    if (!ctx_.stop.stop_possible()) return {};
-    stop_fd_.reset(::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK));
-    if (!stop_fd_) return sys_error(errc::io_error, "eventfd");
-    int fd = stop_fd_.get();
-    stop_cb_.emplace(ctx_.stop, [fd] {
-      std::uint64_t one = 1;
-      [[maybe_unused]] auto n = ::write(fd, &one, sizeof one);
-    });
-    return {};
-  }
-
   void begin_stop(errc why) {
     if (stopping_) return;
     stopping_ = why;
@@ -165,7 +146,7 @@ class run_state {
   }
 
   result<outcome> loop() {
-    if (auto r = arm_stop_token(); !r) {
+    if (auto r = waker_.arm(ctx_.stop); !r) {
       begin_stop(errc::cancelled);  // cannot watch the token: stop safely, report io_error
       escalate();
       (void)finish_after_exit();
@@ -175,7 +156,7 @@ class run_state {
     while (true) {
       std::vector<pollfd> pfds;
       pfds.push_back({child_->exit_fd(), POLLIN, 0});
-      if (stop_fd_ && !stopping_) pfds.push_back({stop_fd_.get(), POLLIN, 0});
+      if (!stopping_) pfds.push_back({waker_.fd(), POLLIN, 0});  // -1 is ignored by poll
       for (auto& s : sinks_)
         if (s.fd) pfds.push_back({s.fd.get(), POLLIN, 0});
       if (feeder_ && feeder_->fd) pfds.push_back({feeder_->fd.get(), POLLOUT, 0});
@@ -242,13 +223,23 @@ class run_state {
   std::unique_ptr<child_process> child_;
   std::vector<sink> sinks_;
   std::optional<feeder> feeder_;
-  unique_fd stop_fd_;
-  std::optional<std::stop_callback<std::function<void()>>> stop_cb_;
+  stop_waker waker_;
   std::optional<errc> stopping_;
   std::optional<clock::time_point> kill_at_;
 };
 
 }  // namespace
+
+result<spawn_request> prepare_spawn(const config& cfg, const call_context& ctx, const std::vector<std::string>& argv) {
+  if (ctx.stop.stop_requested())
+    return error(errc::cancelled, "cancelled before " + cfg.command + " was started").with_argv(argv);
+  if (ctx.deadline && clock::now() >= *ctx.deadline)
+    return error(errc::timeout, "deadline passed before " + cfg.command + " was started").with_argv(argv);
+  auto env = build_environment(current_environment(), cfg.extra_env, ctx.extra_env);
+  auto exe = find_executable(cfg.command, env);
+  if (!exe) return std::move(exe).error().with_argv(argv);
+  return spawn_request{*exe, argv, std::move(env), {}, cfg.work_dir, cfg.setpgid, cfg.pdeath_signal};
+}
 
 result<outcome> run_process(const config& cfg, const call_context& ctx, invocation inv) {
   run_state state(cfg, ctx);

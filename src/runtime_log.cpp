@@ -2,7 +2,7 @@
 
 #include <utility>
 
-#include <nlohmann/json.hpp>
+#include "json/parse.hpp"
 
 namespace runcpp::detail {
 namespace {
@@ -67,7 +67,7 @@ std::optional<std::pair<std::string, std::string>> parse_logfmt(std::string_view
 }
 
 std::optional<std::pair<std::string, std::string>> parse_json_record(std::string_view line) {
-  auto j = nlohmann::json::parse(line, nullptr, false);
+  auto j = parse_json(line);
   if (j.is_discarded() || !j.is_object()) return std::nullopt;
   auto level = j.find("level");
   auto msg = j.find("msg");

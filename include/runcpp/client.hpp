@@ -42,10 +42,13 @@
 #include <runcpp/call_context.hpp>
 #include <runcpp/config.hpp>
 #include <runcpp/container.hpp>
+#include <runcpp/events.hpp>
 #include <runcpp/features.hpp>
 #include <runcpp/options.hpp>
 #include <runcpp/ps.hpp>
 #include <runcpp/result.hpp>
+#include <runcpp/spec.hpp>
+#include <runcpp/stats.hpp>
 #include <runcpp/version.hpp>
 
 namespace runcpp {
@@ -67,10 +70,26 @@ class client {
   result<container> state(std::string_view id, const call_context& ctx = {}) const;
 
   // runc create --bundle <bundle> [opts] <id>. Returns as soon as runc exits
-  // (the container is then "created", its init waiting for start). The bundle
-  // path is passed as given. opts.io's fds go to runc and the container.
+  // (the container is then "created", its init waiting for start), even when
+  // the container holds the io's pipes. The bundle path is passed as given.
+  // opts.io's fds go to runc and the container. Before spawning, runc's
+  // terminal rules are checked against <bundle>/config.json: terminal: true
+  // needs a console socket, a console socket needs terminal: true
+  // (errc::invalid_argument).
   result<void> create(std::string_view id, const std::filesystem::path& bundle,
                       const create_options& opts = {}, const call_context& ctx = {}) const;
+
+  // runc exec --process <file> [opts] <id>: runs `process` in the container.
+  // Without detach it blocks until the process exits and returns its status
+  // (the code, or 128+signal); with detach it returns 0 once the process runs.
+  // A failure of runc itself (exit 255 with an error in its log, e.g. a
+  // missing binary in the container) is an error carrying runc's message. The
+  // process JSON goes to a 0600 file in $XDG_RUNTIME_DIR (or $TMPDIR, /tmp)
+  // that is removed on every path. Terminal rules are checked before spawning:
+  // process.terminal with detach needs a console socket; a console socket
+  // needs detach and process.terminal (errc::invalid_argument).
+  result<int> exec(std::string_view id, const spec::process& process, const exec_options& opts = {},
+                   const call_context& ctx = {}) const;
 
   // runc start <id>.
   result<void> start(std::string_view id, const call_context& ctx = {}) const;
@@ -104,6 +123,33 @@ class client {
   // element (e.g. {"-o", "pid,comm"}); none by default (runc then uses -ef).
   result<top_results> top(std::string_view id, std::span<const std::string> ps_args = {},
                           const call_context& ctx = {}) const;
+
+  // runc events --stats <id>: one sample of the container's resource usage.
+  // Parses stdout only; a failure is runc's real error (a missing container
+  // is errc::not_found; go-runc returns a bare EOF). A runtime without
+  // `events` (crun): errc::unsupported.
+  result<runcpp::stats> stats(std::string_view id, const call_context& ctx = {}) const;
+
+  // runc events --interval=<interval> <id>, as a pull-based event_stream that
+  // owns the runc process (see events.hpp). Returns once runc started; errors
+  // of runc itself (not_found, unsupported) arrive as the stream's last item.
+  // interval <= 0: errc::invalid_argument.
+  result<event_stream> events(std::string_view id, std::chrono::milliseconds interval,
+                              const call_context& ctx = {}) const;
+
+  // runc update --resources=- [opts] <id>, writing `resources` as JSON to
+  // runc's stdin (only the fields that are set).
+  result<void> update(std::string_view id, const spec::linux_resources& resources,
+                      const update_options& opts = {}, const call_context& ctx = {}) const;
+
+  // runc checkpoint [opts] <id> (criu must work on this kernel).
+  result<void> checkpoint(std::string_view id, const checkpoint_options& opts = {},
+                          const call_context& ctx = {}) const;
+
+  // runc restore [opts] --bundle <bundle> <id>. Returns like run(): the
+  // container's status when not detached, 0 when detached.
+  result<int> restore(std::string_view id, const std::filesystem::path& bundle, const restore_options& opts = {},
+                      const call_context& ctx = {}) const;
 
   // runc --version, parsed (runc and crun formats). Output that is not a
   // version banner: errc::parse_error.

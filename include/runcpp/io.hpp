@@ -9,6 +9,9 @@
 
 #include <memory>
 
+#include <runcpp/fd.hpp>
+#include <runcpp/result.hpp>
+
 namespace runcpp {
 
 // The three fds runc receives as 0, 1 and 2. A value of -1 means "/dev/null".
@@ -32,6 +35,62 @@ class io {
   // when the container closes them. Called for every command that uses the io.
   virtual void close_after_start() noexcept {}
 };
+
+// Which streams pipe_io creates (go-runc: IOOption). Streams not opened are
+// /dev/null for runc and the container.
+struct pipe_options {
+  bool open_stdin = true;
+  bool open_stdout = true;
+  bool open_stderr = true;
+};
+
+// Pipes between the caller and the container (go-runc: NewPipeIO).
+//
+// fd ownership: pipe_io owns both ends of each pipe. The container-side ends
+// (stdin's read end, stdout's and stderr's write ends) are closed by the call
+// that uses the io right after runc started, so the caller sees EOF on
+// stdout/stderr once the container (and anything it spawned) closed them. The
+// caller-side ends stay owned by pipe_io until taken with take_*() or until
+// pipe_io is destroyed. All fds are close-on-exec.
+//
+// Thread-safety: not thread-safe; do not use it from two calls at once. Reading
+// and writing the caller-side fds from other threads is fine.
+class pipe_io final : public io {
+ public:
+  // Creates the pipes and fchowns the container-side ends to uid:gid (-1 keeps
+  // the owner or group; needed when the container runs as another user, e.g.
+  // in a user namespace, and reopens /proc/self/fd/N).
+  // Errors: errc::io_error (pipe2 or fchown failed; cause() is the errno).
+  static result<std::shared_ptr<pipe_io>> create(int uid = -1, int gid = -1, pipe_options opts = {});
+
+  // Caller-side ends, -1 when the stream was not opened or was taken.
+  int stdin_fd() const noexcept { return stdin_.write.get(); }   // write to the container
+  int stdout_fd() const noexcept { return stdout_.read.get(); }  // read from the container
+  int stderr_fd() const noexcept { return stderr_.read.get(); }
+  // Transfer ownership of a caller-side end.
+  unique_fd take_stdin() noexcept { return std::move(stdin_.write); }
+  unique_fd take_stdout() noexcept { return std::move(stdout_.read); }
+  unique_fd take_stderr() noexcept { return std::move(stderr_.read); }
+  // Closes the caller's stdin end: the container reads EOF.
+  void close_stdin() noexcept { stdin_.write.reset(); }
+
+  stdio_fds child_fds() const override;
+  void close_after_start() noexcept override;
+
+  struct ends {
+    unique_fd read, write;
+  };
+  pipe_io(ends in, ends out, ends err) noexcept
+      : stdin_(std::move(in)), stdout_(std::move(out)), stderr_(std::move(err)) {}
+
+ private:
+  ends stdin_, stdout_, stderr_;
+};
+
+// Caller-owned fds for runc's (and the container's) stdin, stdout and stderr;
+// -1 means /dev/null. The fds are borrowed: they must stay open until the call
+// has started runc; runcpp never closes them.
+std::shared_ptr<io> fd_io(int in, int out, int err);
 
 // /dev/null (opened read-write, unlike go-runc's read-only NewNullIO) for all
 // three streams. This is also what a call gets when no io is given.

@@ -3,6 +3,7 @@
 // method that runs it, and tested in tests/unit/<subcommand>_test.cpp.
 #pragma once
 
+#include <chrono>
 #include <filesystem>
 #include <span>
 #include <string>
@@ -28,6 +29,12 @@ args ps_args(std::string_view id);
 args top_args(std::string_view id, std::span<const std::string> ps_options);
 args version_args();
 args features_args();
+args exec_args(std::string_view id, const std::string& process_file, const exec_options& o);
+args update_args(std::string_view id, const update_options& o);
+args checkpoint_args(std::string_view id, const checkpoint_options& o);
+args restore_args(std::string_view id, const std::filesystem::path& bundle, const restore_options& o);
+args events_args(std::string_view id, std::chrono::milliseconds interval);
+args stats_args(std::string_view id);
 args spec_args(const std::filesystem::path& bundle, const spec_options& o);
 
 }  // namespace runcpp::detail

@@ -12,18 +12,15 @@
 
 #include <nlohmann/json.hpp>
 
+#include "parse.hpp"
+
 namespace runcpp {
 
 namespace {
 
 using json = nlohmann::json;
 
-// nlohmann's lexer takes a NUL byte for the end of input and would ignore
-// whatever follows it; a raw NUL is never valid JSON, so reject it outright.
-json parse_json(std::string_view text) {
-  if (text.find('\0') != std::string_view::npos) return json(json::value_t::discarded);
-  return json::parse(text.begin(), text.end(), nullptr, /*allow_exceptions=*/false);
-}
+using detail::parse_json;
 
 // Makes untrusted text safe to put inside a one-line message.
 std::string printable(std::string_view s) {

@@ -10,18 +10,15 @@
 
 #include <nlohmann/json.hpp>
 
+#include "parse.hpp"
+
 namespace runcpp {
 
 namespace {
 
 using json = nlohmann::json;
 
-// nlohmann's lexer takes a NUL byte for the end of input and would ignore
-// whatever follows it; a raw NUL is never valid JSON, so reject it outright.
-json parse_json(std::string_view text) {
-  if (text.find('\0') != std::string_view::npos) return json(json::value_t::discarded);
-  return json::parse(text.begin(), text.end(), nullptr, /*allow_exceptions=*/false);
-}
+using detail::parse_json;
 
 // Walks the document, remembering the first type error. Paths are built only
 // when something is wrong, so the happy path does not concatenate strings.

@@ -11,18 +11,15 @@
 
 #include <nlohmann/json.hpp>
 
+#include "parse.hpp"
+
 namespace runcpp {
 
 namespace {
 
 using json = nlohmann::json;
 
-// nlohmann's lexer takes a NUL byte for the end of input and would ignore
-// whatever follows it; a raw NUL is never valid JSON, so reject it outright.
-json parse_json(std::string_view text) {
-  if (text.find('\0') != std::string_view::npos) return json(json::value_t::discarded);
-  return json::parse(text.begin(), text.end(), nullptr, /*allow_exceptions=*/false);
-}
+using detail::parse_json;
 
 // The ASCII white space of Go's strings.Fields (and C's isspace in the "C"
 // locale). '\r' is among them, which is what makes CRLF input work.

@@ -39,6 +39,8 @@
 //      \u00XX (that is, read as Latin-1), so the file always parses.
 //   3. Side channels, taken from argv the way runc takes them ("--flag value" or
 //      "--flag=value", first occurrence wins):
+//   FAKE_RUNC_COPY_PROCESS=<p>   with "--process <file>": copy that file to <p> (the
+//                                library removes its process file after the call).
 //   FAKE_RUNC_PIDFILE=1          with "--pid-file <p>": write getpid() to <p>
 //                                (decimal, no newline; <p>.tmp then rename).
 //   FAKE_RUNC_LOG_ERROR=<msg>    with "--log <path>": append a runc-style record
@@ -690,6 +692,15 @@ int main(int argc, char** argv) {
   }
 
   // 3. Side channels named on the command line.
+  if (auto copy = env("FAKE_RUNC_COPY_PROCESS")) {
+    if (auto path = flag_value(argc, argv, "--process")) {
+      int fd = ::open(path->c_str(), O_RDONLY | O_CLOEXEC);
+      if (fd >= 0) {
+        write_file_atomically(*copy, read_all(fd));
+        ::close(fd);
+      }
+    }
+  }
   if (env_flag("FAKE_RUNC_PIDFILE")) {
     if (auto path = flag_value(argc, argv, "--pid-file")) {
       write_file_atomically(*path, std::to_string(::getpid()));

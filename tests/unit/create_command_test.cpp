@@ -28,6 +28,11 @@ TEST(create_args, pid_file_is_made_absolute_bundle_is_not) {
                              (std::filesystem::current_path() / "rel.pid").string(), "id1"));
 }
 
+TEST(create_args, preserve_fds_counts_extra_files) {
+  EXPECT_THAT(create_args("c", "/b", {.extra_files = {5, 6, 9}}),
+              ElementsAre("create", "--bundle", "/b", "--preserve-fds", "3", "c"));
+}
+
 TEST(create_args, extra_args_only) {
   EXPECT_THAT(create_args("c", "/b", {.extra_args = {"--other"}}), ElementsAre("create", "--bundle", "/b", "--other", "c"));
 }

@@ -1,0 +1,38 @@
+// File: runcpp/fd.hpp
+// unique_fd: an owned file descriptor. Whenever runcpp hands you an fd (pipe
+// ends, a pty master, a pidfd) it is a unique_fd: you own it, it is
+// close-on-exec, and it is closed when the unique_fd is destroyed unless you
+// release() it.
+#pragma once
+
+#include <utility>
+
+namespace runcpp {
+
+class unique_fd {
+ public:
+  unique_fd() noexcept = default;
+  // Adopts `fd` (takes ownership).
+  explicit unique_fd(int fd) noexcept : fd_(fd) {}
+  unique_fd(unique_fd&& o) noexcept : fd_(std::exchange(o.fd_, -1)) {}
+  unique_fd& operator=(unique_fd&& o) noexcept {
+    if (this != &o) reset(std::exchange(o.fd_, -1));
+    return *this;
+  }
+  unique_fd(const unique_fd&) = delete;
+  unique_fd& operator=(const unique_fd&) = delete;
+  ~unique_fd() { reset(); }
+
+  int get() const noexcept { return fd_; }
+  explicit operator bool() const noexcept { return fd_ >= 0; }
+  // Gives up ownership; the caller must close the returned fd.
+  int release() noexcept { return std::exchange(fd_, -1); }
+  // Closes the owned fd (never retried on EINTR: Linux has closed it anyway)
+  // and adopts `fd`.
+  void reset(int fd = -1) noexcept;
+
+ private:
+  int fd_ = -1;
+};
+
+}  // namespace runcpp

@@ -1,0 +1,166 @@
+// posix_spawn (and, for pdeath_signal only, fork) of a prepared spawn_request.
+#include "spawn.hpp"
+
+#include <fcntl.h>
+#include <spawn.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <csignal>
+
+#include "fd.hpp"
+
+namespace runcpp::detail {
+namespace {
+
+// argv/envp as NULL-terminated char* arrays, built before any fork.
+struct c_strings {
+  explicit c_strings(const std::vector<std::string>& v) {
+    ptrs.reserve(v.size() + 1);
+    for (const auto& s : v) ptrs.push_back(const_cast<char*>(s.c_str()));
+    ptrs.push_back(nullptr);
+  }
+  char* const* data() const { return ptrs.data(); }
+  std::vector<char*> ptrs;
+};
+
+// Step one of placing fds: copy every source above the highest target, so that
+// step two (dup2 to the targets, in the child) can never clobber a source that
+// happens to sit at a target number. The copies are close-on-exec.
+result<std::vector<unique_fd>> lift_sources(const std::vector<int>& fds) {
+  std::vector<unique_fd> lifted;
+  lifted.reserve(fds.size());
+  const int floor = static_cast<int>(fds.size());
+  for (int fd : fds) {
+    if (fd < 0) {
+      lifted.emplace_back();
+      continue;
+    }
+    int copy = ::fcntl(fd, F_DUPFD_CLOEXEC, floor);
+    if (copy < 0) return sys_error(errc::spawn_failed, "fcntl(F_DUPFD_CLOEXEC) of fd " + std::to_string(fd));
+    lifted.emplace_back(copy);
+  }
+  return lifted;
+}
+
+// RAII for posix_spawn's attribute objects.
+struct spawn_attrs {
+  posix_spawn_file_actions_t fa;
+  posix_spawnattr_t attr;
+  spawn_attrs() {
+    posix_spawn_file_actions_init(&fa);
+    posix_spawnattr_init(&attr);
+  }
+  ~spawn_attrs() {
+    posix_spawn_file_actions_destroy(&fa);
+    posix_spawnattr_destroy(&attr);
+  }
+  spawn_attrs(const spawn_attrs&) = delete;
+  spawn_attrs& operator=(const spawn_attrs&) = delete;
+};
+
+result<int> spawn_posix(const spawn_request& req, const std::vector<unique_fd>& lifted) {
+  spawn_attrs a;
+  int rc = 0;
+  for (std::size_t i = 0; i < lifted.size() && rc == 0; ++i) {
+    const int target = static_cast<int>(i);
+    rc = lifted[i] ? posix_spawn_file_actions_adddup2(&a.fa, lifted[i].get(), target)
+                   : posix_spawn_file_actions_addopen(&a.fa, target, "/dev/null", O_RDWR, 0);
+  }
+  // Only 0..n-1 survive, even fds other code in this process leaked without CLOEXEC.
+  if (rc == 0) rc = posix_spawn_file_actions_addclosefrom_np(&a.fa, static_cast<int>(lifted.size()));
+  if (rc == 0 && !req.work_dir.empty()) rc = posix_spawn_file_actions_addchdir_np(&a.fa, req.work_dir.c_str());
+
+  short flags = POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF;
+  sigset_t empty, all;
+  sigemptyset(&empty);
+  sigfillset(&all);
+  if (rc == 0) rc = posix_spawnattr_setsigmask(&a.attr, &empty);
+  if (rc == 0) rc = posix_spawnattr_setsigdefault(&a.attr, &all);
+  if (req.setpgid) {
+    flags = static_cast<short>(flags | POSIX_SPAWN_SETPGROUP);
+    if (rc == 0) rc = posix_spawnattr_setpgroup(&a.attr, 0);
+  }
+  if (rc == 0) rc = posix_spawnattr_setflags(&a.attr, flags);
+  if (rc != 0) return sys_error(errc::spawn_failed, "posix_spawn setup", rc);
+
+  c_strings argv(req.argv), envp(req.env);
+  pid_t pid = 0;
+  rc = ::posix_spawn(&pid, req.executable.c_str(), &a.fa, &a.attr, argv.data(), envp.data());
+  if (rc != 0) return sys_error(errc::spawn_failed, "cannot spawn " + req.executable, rc);
+  return static_cast<int>(pid);
+}
+
+// The fork path, only for pdeath_signal (posix_spawn cannot set it). The child
+// runs async-signal-safe calls only; everything it needs is prepared here.
+result<int> spawn_fork(const spawn_request& req, const std::vector<unique_fd>& lifted) {
+  c_strings argv(req.argv), envp(req.env);
+  std::vector<int> sources;
+  for (const auto& fd : lifted) sources.push_back(fd.get());
+  const char* dir = req.work_dir.empty() ? nullptr : req.work_dir.c_str();
+  auto errpipe = detail::make_pipe();
+  if (!errpipe) return std::move(errpipe).error();
+  const pid_t parent = ::getpid();
+
+  pid_t pid = ::fork();
+  if (pid < 0) return sys_error(errc::spawn_failed, "fork");
+  if (pid == 0) {
+    auto fail = [&](int err) {
+      while (::write(errpipe->write.get(), &err, sizeof err) < 0 && errno == EINTR) {
+      }
+      ::_exit(127);
+    };
+    if (::prctl(PR_SET_PDEATHSIG, req.pdeath_signal) != 0) fail(errno);
+    if (::getppid() != parent) ::_exit(127);  // the parent died before prctl
+    if (req.setpgid && ::setpgid(0, 0) != 0) fail(errno);
+    struct sigaction dfl {};
+    dfl.sa_handler = SIG_DFL;
+    for (int sig = 1; sig < NSIG; ++sig) ::sigaction(sig, &dfl, nullptr);
+    sigset_t empty;
+    sigemptyset(&empty);
+    ::sigprocmask(SIG_SETMASK, &empty, nullptr);
+    if (dir != nullptr && ::chdir(dir) != 0) fail(errno);
+    for (std::size_t i = 0; i < sources.size(); ++i) {
+      const int target = static_cast<int>(i);
+      if (sources[i] >= 0) {
+        if (::dup2(sources[i], target) < 0) fail(errno);
+      } else {
+        int null = ::open("/dev/null", O_RDWR);
+        if (null < 0) fail(errno);
+        if (null != target) {
+          if (::dup2(null, target) < 0) fail(errno);
+          ::close(null);
+        }
+      }
+    }
+    // Mark (not close) the rest close-on-exec, so errpipe still works until exec.
+    if (::syscall(SYS_close_range, static_cast<unsigned>(sources.size()), ~0U, 4U /*CLOSE_RANGE_CLOEXEC*/) != 0)
+      fail(errno);
+    ::execve(req.executable.c_str(), argv.data(), envp.data());
+    fail(errno);
+  }
+  errpipe->write.reset();
+  int child_errno = 0;
+  ssize_t n;
+  do {
+    n = ::read(errpipe->read.get(), &child_errno, sizeof child_errno);
+  } while (n < 0 && errno == EINTR);
+  if (n == static_cast<ssize_t>(sizeof child_errno)) {
+    while (::waitpid(pid, nullptr, 0) < 0 && errno == EINTR) {
+    }
+    return sys_error(errc::spawn_failed, "cannot spawn " + req.executable, child_errno);
+  }
+  return static_cast<int>(pid);
+}
+
+}  // namespace
+
+result<int> spawn_process(const spawn_request& req) {
+  auto lifted = lift_sources(req.fds);
+  if (!lifted) return std::move(lifted).error();
+  return req.pdeath_signal != 0 ? spawn_fork(req, *lifted) : spawn_posix(req, *lifted);
+}
+
+}  // namespace runcpp::detail

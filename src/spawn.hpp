@@ -1,0 +1,17 @@
+// Internal: starting a prepared spawn_request. Shared by every process_monitor.
+#pragma once
+
+#include <runcpp/process_monitor.hpp>
+#include <runcpp/result.hpp>
+
+namespace runcpp::detail {
+
+// Spawns `req` and returns the child's pid; the caller owns reaping it.
+// posix_spawn with: fds placed in two steps (sources lifted above the highest
+// target first, so none is clobbered), every other fd closed, the signal mask
+// emptied and every disposition reset, optional process group and work dir. A
+// fork path is used only for pdeath_signal (async-signal-safe child code).
+// Errors: errc::spawn_failed with the errno as cause().
+result<int> spawn_process(const spawn_request& req);
+
+}  // namespace runcpp::detail

@@ -1,0 +1,41 @@
+#include "temp_file.hpp"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <utility>
+
+#include "fd.hpp"
+
+namespace runcpp::detail {
+
+std::string runtime_dir() {
+  for (const char* var : {"XDG_RUNTIME_DIR", "TMPDIR"}) {
+    const char* v = std::getenv(var);  // NOLINT(concurrency-mt-unsafe): read-only
+    if (v != nullptr && *v != '\0') return v;
+  }
+  return "/tmp";
+}
+
+result<temp_file> temp_file::create(std::string_view prefix, std::string_view contents) {
+  std::string path = runtime_dir() + "/" + std::string(prefix) + "XXXXXX";
+  unique_fd fd(::mkostemp(path.data(), O_CLOEXEC));  // mode 0600
+  if (!fd) return sys_error(errc::io_error, "cannot create " + path);
+  temp_file file(std::move(path));
+  while (!contents.empty()) {
+    ssize_t n = ::write(fd.get(), contents.data(), contents.size());
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return sys_error(errc::io_error, "cannot write " + file.path_);
+    contents.remove_prefix(static_cast<std::size_t>(n));
+  }
+  return file;
+}
+
+temp_file::temp_file(temp_file&& o) noexcept : path_(std::exchange(o.path_, {})) {}
+
+temp_file::~temp_file() {
+  if (!path_.empty()) ::unlink(path_.c_str());
+}
+
+}  // namespace runcpp::detail
