@@ -133,6 +133,29 @@ int demo(const std::string& runtime) {
     }
   }
 
+  step("exec with pipes: sh -c 'echo hello from $(hostname); exit 7'");
+  if (auto io = runcpp::pipe_io::create(-1, -1, {.open_stdin = false})) {
+    runcpp::spec::process p{.args = std::vector<std::string>{"sh", "-c", "echo hello from $(hostname); exit 7"},
+                            .env = std::vector<std::string>{"PATH=/bin"},
+                            .cwd = "/"};
+    auto status = runc.exec(id, p, {.io = *io}, ctx);
+    std::string out;
+    char buf[256];
+    for (ssize_t n; (n = ::read((*io)->stdout_fd(), buf, sizeof buf)) > 0;) out.append(buf, static_cast<std::size_t>(n));
+    if (status) std::cout << "   output: " << out << "   exit status: " << *status << '\n';
+    else std::cout << "   FAILED: " << status.error() << '\n';
+  }
+
+  step("stats (runc events --stats)");
+  if (auto s = runc.stats(id, ctx)) {
+    if (s->cpu && s->cpu->usage && s->cpu->usage->total) std::cout << "   cpu total: " << *s->cpu->usage->total << " ns\n";
+    if (s->memory && s->memory->usage && s->memory->usage->usage)
+      std::cout << "   memory usage: " << *s->memory->usage->usage << " bytes\n";
+    if (s->pids && s->pids->current) std::cout << "   pids: " << *s->pids->current << '\n';
+  } else {
+    std::cout << "   FAILED: " << s.error() << '\n';
+  }
+
   step("pause");
   if (!check(runc.pause(id, ctx), "paused")) return 1;
   if (auto p = runc.state(id, ctx)) show(*p);
