@@ -27,7 +27,9 @@ class event_stream::impl {
         err_(std::move(err)),
         to_group_(to_group) {}
 
-  int pollable() const noexcept { return out_.get(); }
+  // stdout until it reaches EOF, then the exit fd: it polls readable once runc
+  // exited and stays readable, so an event loop always wakes for the end.
+  int pollable() const noexcept { return out_ ? out_.get() : child_->exit_fd(); }
   bool ended() const noexcept { return ended_; }
   std::optional<exit_status> status() const noexcept { return status_; }
 

@@ -361,3 +361,33 @@ TEST_F(client_io, events_carries_the_global_flags) {
 
 }  // namespace
 }  // namespace runcpp
+
+namespace runcpp {
+namespace {
+
+// An event loop that polls only pollable() must wake for the end of the
+// stream even when runc closes stdout before it exits.
+TEST_F(client_io, events_pollable_wakes_for_the_end_after_stdout_eof) {
+  auto script = dir_.path() / "runtime.sh";
+  std::ofstream(script) << "#!/bin/sh\nexec 1>&-\nsleep 0.3\n"
+                           "echo 'time=\"x\" level=error msg=\"container does not exist\"' >&2\nexit 1\n";
+  std::filesystem::permissions(script, std::filesystem::perms::owner_all);
+  client c(config{.command = script.string()});
+  auto s = c.events("web", 1s);
+  ASSERT_TRUE(s) << s.error();
+  std::optional<error> last;
+  auto until = clock_type::now() + 5s;
+  while (!s->ended() && clock_type::now() < until) {
+    pollfd p{s->pollable(), POLLIN, 0};
+    ASSERT_GE(p.fd, 0);
+    ASSERT_EQ(::poll(&p, 1, 5000), 1) << "pollable() never became readable";
+    while (auto item = s->try_next())
+      if (!*item) last = item->error();
+  }
+  EXPECT_TRUE(s->ended());
+  ASSERT_TRUE(last);
+  EXPECT_EQ(last->code(), errc::not_found);
+}
+
+}  // namespace
+}  // namespace runcpp
