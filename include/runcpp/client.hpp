@@ -108,6 +108,7 @@ class client {
                       const call_context& ctx = {}) const;
 
   // runc kill [--all] <id> <signal>; signal is a number (see parse_signal()).
+  // A signal outside 1..64 is errc::invalid_argument before runc runs.
   // A stopped container: errc::not_running.
   result<void> kill(std::string_view id, int signal, const kill_options& opts = {},
                     const call_context& ctx = {}) const;

@@ -81,7 +81,7 @@ class error {
   // The errno-level cause when a system call failed (spawn_failed, io_error).
   std::error_code cause() const noexcept { return cause_; }
 
-  // "runc state: container does not exist (exit status 1)".
+  // "runc state: container does not exist [not_found, exit status 1]".
   std::string to_string() const;
 
   error& with_argv(std::vector<std::string> argv) &;

@@ -1,7 +1,8 @@
 // File: runcpp/exit_status.hpp
 // How a process ended: exited with a code, or killed by a signal. The two are
-// never conflated (go-runc reports -1 for any signal death; containerd's reaper
-// reports 128+signal). Both conventions are available through go_status().
+// never conflated (go-runc's default monitor reports -1 for any signal death;
+// containerd's reaper and runc itself report 128+signal). go_status() gives
+// the 128+signal convention; is_signaled()/signal() give the signal itself.
 #pragma once
 
 #include <string>

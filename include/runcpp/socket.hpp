@@ -5,8 +5,8 @@
 // NewConsoleSocket, NewTempConsoleSocket, ReceiveMaster, NewPidfdSocket, ...
 //
 //   auto sock = runcpp::console_socket::temporary();          // private 0700 dir
-//   auto ok = runc.create("web", bundle, {.console_socket = &*sock});
-//   auto tty = sock->receive();                                // result<console>
+//   auto ok = runc.create("web", bundle, {.console_socket = sock->get()});
+//   auto tty = (*sock)->receive();                             // result<console>
 //   tty->resize(40, 100);
 //
 // Protocol (runc's, not the OCI document's): runc connects (SOCK_STREAM) and
