@@ -43,52 +43,12 @@
 
 #include <runcpp/runcpp.hpp>
 
+#include "busybox_bundle.hpp"
+
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
 
 namespace {
-
-// --- a busybox bundle (the same helper is in each example) -------------------
-
-std::string json_quote(const std::string& s) {
-  std::string out = "\"";
-  for (char c : s) {
-    if (c == '"' || c == '\\') out += '\\';
-    if (c == '\n') {
-      out += "\\n";
-      continue;
-    }
-    out += c;
-  }
-  return out + '"';
-}
-
-// <bundle>/rootfs from the static /bin/busybox, <bundle>/config.json from
-// `runc spec`, edited to run `args` without a terminal.
-runcpp::result<void> make_busybox_bundle(const runcpp::client& runc, const fs::path& bundle,
-                                         const std::vector<std::string>& args) {
-  std::error_code ec;
-  fs::create_directories(bundle / "rootfs/bin", ec);
-  for (const char* d : {"proc", "dev", "sys", "tmp"}) fs::create_directories(bundle / "rootfs" / d, ec);
-  fs::copy_file("/bin/busybox", bundle / "rootfs/bin/busybox", ec);
-  if (ec) return runcpp::error(runcpp::errc::io_error, "cannot copy /bin/busybox: " + ec.message());
-  for (const char* app : {"sh", "cat", "echo", "sleep", "head", "yes", "ps"})
-    fs::create_symlink("busybox", bundle / "rootfs/bin" / app, ec);
-  if (auto r = runc.spec(bundle); !r) return r;
-  std::stringstream text;
-  text << std::ifstream(bundle / "config.json").rdbuf();
-  std::string json = text.str();
-  auto open = json.find("\"args\": [");
-  auto close = open == std::string::npos ? open : json.find(']', open);
-  if (json.find("\"terminal\": true") == std::string::npos || close == std::string::npos)
-    return runcpp::error(runcpp::errc::parse_error, "unexpected config.json from runc spec");
-  std::string list;
-  for (const auto& a : args) list += (list.empty() ? "" : ", ") + json_quote(a);
-  json.replace(open, close + 1 - open, "\"args\": [" + list + "]");
-  json.replace(json.find("\"terminal\": true"), 16, "\"terminal\": false");
-  std::ofstream(bundle / "config.json") << json;
-  return {};
-}
 
 // --- the monitor ------------------------------------------------------------------
 
@@ -145,7 +105,8 @@ int monitor(options opt, std::stop_token interrupted) {
     const std::vector<std::string> args{
         "sh", "-c",
         "while :; do :; done & x=$(yes | head -c 1048576); for n in 1 2 3 4; do sleep 1; x=$x$x; done; sleep 1"};
-    if (auto r = make_busybox_bundle(runc, dir.path / "bundle", args); !r)
+    if (auto r = examples::make_busybox_bundle(runc, dir.path / "bundle", args,
+                                                 {"sh", "cat", "echo", "sleep", "head", "yes", "ps"}); !r)
       return std::cerr << "bundle: " << r.error() << '\n', 1;
     opt.id = "runcpp-events-" + std::to_string(::getpid());
     own.id = opt.id;

@@ -23,6 +23,8 @@
 
 #include <runcpp/runcpp.hpp>
 
+#include "busybox_bundle.hpp"
+
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
 
@@ -46,31 +48,13 @@ void show(const runcpp::container& c) {
             << " created=" << c.created_text << "\n   bundle=" << c.bundle << '\n';
 }
 
-// Replaces the first occurrence of `from` in `text`; false if absent.
-bool replace(std::string& text, const std::string& from, const std::string& to) {
-  auto pos = text.find(from);
-  if (pos == std::string::npos) return false;
-  text.replace(pos, from.size(), to);
-  return true;
-}
-
 // rootfs from /bin/busybox, config.json from `runc spec` via runcpp, edited to
 // run `sleep 1000` without a terminal.
 bool make_bundle(const runcpp::client& runc, const fs::path& bundle) {
-  fs::create_directories(bundle / "rootfs/bin");
-  for (const char* d : {"proc", "dev", "sys", "tmp"}) fs::create_directories(bundle / "rootfs" / d);
-  fs::copy_file("/bin/busybox", bundle / "rootfs/bin/busybox");
-  for (const char* app : {"sh", "sleep", "ps", "cat", "echo"}) fs::create_symlink("busybox", bundle / "rootfs/bin" / app);
-  if (!check(runc.spec(bundle), "runc spec --bundle " + bundle.string())) return false;
-  std::ifstream in(bundle / "config.json");
-  std::stringstream buf;
-  buf << in.rdbuf();
-  std::string json = buf.str();
-  bool ok = replace(json, "\"terminal\": true", "\"terminal\": false");
-  ok = ok && (replace(json, "\"sh\"\n", "\"sleep\", \"1000\"\n") || replace(json, "\"sh\"", "\"sleep\", \"1000\""));
-  std::ofstream(bundle / "config.json") << json;
+  auto made = examples::make_busybox_bundle(runc, bundle, {"sleep", "1000"}, {"sh", "sleep", "ps", "cat", "echo"});
+  if (!check(made, "runc spec --bundle " + bundle.string())) return false;
   std::cout << "   rootfs: busybox-static; process: sleep 1000\n";
-  return ok;
+  return true;
 }
 
 // Removes the container and the directory however main() ends.
