@@ -101,7 +101,7 @@ off_t size_of(const std::filesystem::path& path) {
   return ::stat(path.c_str(), &st) == 0 ? st.st_size : 0;
 }
 
-constexpr std::size_t log_read_cap = 64 * 1024;
+constexpr std::size_t log_read_cap = std::size_t{64} * 1024;
 
 }  // namespace
 
@@ -149,7 +149,12 @@ error reworded(const error& e, errc code, std::string message) {
 }
 
 error explain_unsupported(error e, bool pidfd_socket_requested) {
-  if (!pidfd_socket_requested || e.code() != errc::unsupported) return e;
+  if (!pidfd_socket_requested) return e;
+  // crun (argp) rejects an unknown option with exit 64 (EX_USAGE) and says so only
+  // on stderr, which a call with io does not capture: no message to classify.
+  const bool usage_exit = e.code() == errc::command_failed && e.runtime_message().empty() && e.exit() &&
+                          *e.exit() == exit_status::exited(64);
+  if (e.code() != errc::unsupported && !usage_exit) return e;
   const std::string& cmd = e.argv().empty() ? std::string("the runtime") : e.argv().front();
   return reworded(e, errc::unsupported,
                   cmd + " does not support --pidfd-socket (runc >= 1.2 does): " + e.message());

@@ -1,10 +1,12 @@
 #include "runner.hpp"
 
 #include <poll.h>
-#include <sys/socket.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <array>
+#include <cerrno>
 #include <chrono>
 #include <csignal>
 #include <mutex>
@@ -41,27 +43,6 @@ struct sink {
       fd.reset();
       return true;
     }
-  }
-};
-
-// Feeds stdin_data through the parent end of a socketpair.
-struct feeder {
-  unique_fd fd;
-  std::string data;
-  std::size_t off = 0;
-
-  void pump() {
-    while (off < data.size()) {
-      ssize_t n = ::send(fd.get(), data.data() + off, data.size() - off, MSG_NOSIGNAL | MSG_DONTWAIT);
-      if (n > 0) {
-        off += static_cast<std::size_t>(n);
-        continue;
-      }
-      if (n < 0 && errno == EINTR) continue;
-      if (n < 0 && errno == EAGAIN) return;
-      break;  // EPIPE etc.: runc stopped reading
-    }
-    fd.reset();  // all written (or runc gone): runc sees EOF
   }
 };
 
@@ -104,13 +85,21 @@ class run_state {
   result<void> plan_stdio(invocation& inv, spawn_request& req, std::vector<unique_fd>& child_ends) {
     req.fds.assign(3, -1);
     if (inv.stdin_data) {
-      int sv[2];
-      if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0)
-        return sys_error(errc::io_error, "socketpair");
-      feeder_ = feeder{unique_fd(sv[0]), std::move(*inv.stdin_data)};
-      ::shutdown(sv[1], SHUT_WR);
-      req.fds[0] = sv[1];
-      child_ends.emplace_back(sv[1]);
+      // A memfd holding all of it, not a socket: crun reads `--resources -` by
+      // opening /dev/stdin, which fails (ENXIO) for a socket; a file also needs
+      // no feeding and cannot raise SIGPIPE.
+      unique_fd mem(::memfd_create("runcpp-stdin", MFD_CLOEXEC));
+      if (!mem) return sys_error(errc::io_error, "memfd_create");
+      std::string_view left = *inv.stdin_data;
+      while (!left.empty()) {
+        ssize_t n = ::write(mem.get(), left.data(), left.size());
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) return sys_error(errc::io_error, "write to memfd");
+        left.remove_prefix(static_cast<std::size_t>(n));
+      }
+      if (::lseek(mem.get(), 0, SEEK_SET) != 0) return sys_error(errc::io_error, "lseek memfd");
+      req.fds[0] = mem.get();
+      child_ends.push_back(std::move(mem));
     }
     if (!inv.capture) {
       stdio_fds io = inv.io != nullptr ? inv.io->child_fds() : stdio_fds{};
@@ -152,14 +141,12 @@ class run_state {
       (void)finish_after_exit();
       return std::move(r).error().with_argv(out_.argv);
     }
-    if (feeder_) feeder_->pump();
     while (true) {
       std::vector<pollfd> pfds;
       pfds.push_back({child_->exit_fd(), POLLIN, 0});
       if (!stopping_) pfds.push_back({waker_.fd(), POLLIN, 0});  // -1 is ignored by poll
       for (auto& s : sinks_)
         if (s.fd) pfds.push_back({s.fd.get(), POLLIN, 0});
-      if (feeder_ && feeder_->fd) pfds.push_back({feeder_->fd.get(), POLLOUT, 0});
 
       int rc = ::poll(pfds.data(), pfds.size(), poll_timeout_ms(stopping_ ? std::nullopt : ctx_.deadline, kill_at_));
       if (rc < 0 && errno != EINTR) {
@@ -175,7 +162,6 @@ class run_state {
       if (kill_at_ && now >= *kill_at_) escalate();
       for (auto& s : sinks_)
         if (s.fd) s.pump();
-      if (feeder_ && feeder_->fd) feeder_->pump();
 
       auto st = child_->try_wait();
       if (!st) return std::move(st).error().with_argv(out_.argv);
@@ -222,7 +208,6 @@ class run_state {
   outcome out_;
   std::unique_ptr<child_process> child_;
   std::vector<sink> sinks_;
-  std::optional<feeder> feeder_;
   stop_waker waker_;
   std::optional<errc> stopping_;
   std::optional<clock::time_point> kill_at_;

@@ -21,8 +21,9 @@ struct invocation {
   // Otherwise runc gets `io`'s fds (null io when `io` is null).
   bool capture = true;
   runcpp::io* io = nullptr;
-  // Written to runc's stdin (a socket, so a runc that exits early cannot raise
-  // SIGPIPE in the caller); with capture and no stdin_data, stdin is /dev/null.
+  // runc's stdin: a memfd holding these bytes (crun opens /dev/stdin by name,
+  // which a pipe or socket end would not survive); with capture and no
+  // stdin_data, stdin is /dev/null.
   std::optional<std::string> stdin_data;
   // Borrowed fds placed at 3, 4, ... in runc.
   std::vector<int> extra_fds;

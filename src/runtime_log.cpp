@@ -60,7 +60,7 @@ std::optional<std::pair<std::string, std::string>> parse_logfmt(std::string_view
     i = eq + 1;
     std::string value = read_value(line, i);
     if (key == "level") level = std::move(value);
-    if (key == "msg") msg = std::move(value);
+    else if (key == "msg") msg = std::move(value);
   }
   if (!level || !msg) return std::nullopt;
   return std::pair{std::move(*level), std::move(*msg)};
@@ -115,10 +115,12 @@ errc classify_message(std::string_view msg) {
       {"container not paused", errc::not_paused},
       {"is not paused", errc::not_paused},
       {"container paused", errc::paused},
+      {"cannot exec in a paused container", errc::paused},           // runc exec
       {"is paused", errc::paused},
       {"container not running", errc::not_running},
       {"is not running", errc::not_running},
       {"not running", errc::not_running},
+      {"cannot exec in a stopped container", errc::not_running},     // runc exec
       {"that is not stopped", errc::still_running},                   // runc delete
       {"container still running", errc::still_running},
       {"is still running", errc::still_running},
@@ -129,6 +131,7 @@ errc classify_message(std::string_view msg) {
       {"cannot start a container that has stopped", errc::not_running},
       {"cannot start an already running container", errc::still_running},
       {"unknown command", errc::unsupported},                         // crun
+      {"unrecognized option", errc::unsupported},                     // crun (argp), e.g. --pidfd-socket
       {"No help topic for", errc::unsupported},                       // runc
       {"flag provided but not defined", errc::unsupported},           // runc
   };

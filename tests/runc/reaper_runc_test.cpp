@@ -1,7 +1,7 @@
-// runcpp::reaper with the real runc 1.1.5: a subreaper collects the exits of
-// detached containers' init processes, and runc calls made through the reaper
-// never see ECHILD. Needs root; skips with a printed reason when runc or
-// busybox-static is missing.
+// runcpp::reaper with the real runc 1.1.5 and crun 1.8.1: a subreaper collects
+// the exits of detached containers' init processes, and runtime calls made
+// through the reaper never see ECHILD. Needs root; skips with a printed reason
+// when the runtime or busybox-static is missing.
 //
 // PR_SET_CHILD_SUBREAPER is process-wide and sticky, so each scenario runs in a
 // forked child process; this process only prepares the bundle and ids and
@@ -21,8 +21,7 @@
 #include <runcpp/pid_file.hpp>
 #include <runcpp/reaper.hpp>
 
-#include "support/bundle.hpp"
-#include "support/hygiene.hpp"
+#include "runc/runc_fixture.hpp"
 
 namespace runcpp {
 namespace {
@@ -72,13 +71,14 @@ struct checker {
   }
 };
 
-class reaper_runc : public testing::hygiene_test {
+class reaper_runc : public testing::hygiene_test, public ::testing::WithParamInterface<std::string> {
  protected:
   void SetUp() override {
     testing::hygiene_test::SetUp();
     if (::geteuid() != 0) GTEST_SKIP() << "real-runtime tests need root";
-    auto path = testing::find_runtime("runc");
-    if (!path) GTEST_SKIP() << "runc is not installed (scripts/test installs it)";
+    auto path = testing::find_runtime(GetParam());
+    if (!path) GTEST_SKIP() << GetParam() << " is not installed (scripts/test installs it)";
+    if (auto why = testing::cgroup_layout_refuses(*path)) GTEST_SKIP() << *why;
     runc_ = *path;
     std::string why;
     bundle_ = testing::busybox_bundle::make(&why);
@@ -91,7 +91,7 @@ class reaper_runc : public testing::hygiene_test {
   std::optional<testing::runtime_root> root_;  // after the bundle: destroyed first
 };
 
-TEST_F(reaper_runc, a_subreaper_collects_the_exit_of_a_detached_containers_init) {
+TEST_P(reaper_runc, a_subreaper_collects_the_exit_of_a_detached_containers_init) {
   const auto id = root_->track(testing::unique_id("reaper-exit"));
   const auto pid_file = bundle_->path() / "init.pid";
   bundle_->set_args({"sh", "-c", "sleep 0.5; exit 5"});
@@ -121,7 +121,7 @@ TEST_F(reaper_runc, a_subreaper_collects_the_exit_of_a_detached_containers_init)
   EXPECT_EQ(rc, 0) << "see the forked scenario's stderr above";
 }
 
-TEST_F(reaper_runc, a_killed_init_is_reported_as_signaled) {
+TEST_P(reaper_runc, a_killed_init_is_reported_as_signaled) {
   const auto id = root_->track(testing::unique_id("reaper-kill"));
   const auto pid_file = bundle_->path() / "init.pid";
   bundle_->set_args({"sleep", "100"});
@@ -158,6 +158,9 @@ TEST_F(reaper_runc, a_killed_init_is_reported_as_signaled) {
   });
   EXPECT_EQ(rc, 0) << "see the forked scenario's stderr above";
 }
+
+INSTANTIATE_TEST_SUITE_P(reaper, reaper_runc, ::testing::ValuesIn(testing::all_runtimes()),
+                         testing::runtime_param_name);
 
 }  // namespace
 }  // namespace runcpp

@@ -1,17 +1,20 @@
-// Shared fixture and helpers for the real-runtime tests in tests/runc (the
-// pattern of lifecycle_test.cpp's fixture, for io_test, events_test and
-// examples_test).
+// Shared fixture and helpers for the real-runtime tests in tests/runc. Every
+// suite is value-parameterized over the runtimes, so each test runs against
+// runc 1.1.5 and crun 1.8.1 (docs/runtimes.md lists where they differ):
 //
 //   class runc_io : public runcpp::testing::runc_fixture {};
-//   TEST_F(runc_io, something) {
+//   TEST_P(runc_io, something) {
 //     auto id = new_id();                      // force-deleted when the test ends
 //     bundle_->set_args({"sleep", "1000"});
 //     bundle_->write();
 //     ASSERT_TRUE(client_->create(id, bundle_->path()));
+//     if (is_crun()) { ...crun's behaviour... }
 //   }
+//   RUNCPP_ALL_RUNTIMES(io, runc_io);         // io/runc_io.something/runc, .../crun
 //
 // SetUp skips (with the reason printed) when this process is not root, when the
-// runtime is not installed, or when no busybox-static bundle can be built.
+// runtime is not installed, when no busybox-static bundle can be built, or when
+// crun refuses this machine's cgroup layout (scripts/test fixes the layout).
 // Every container id from new_id() is `<runtime> delete --force`d by
 // runtime_root's destructor, which runs after the test body whether or not an
 // assertion failed.
@@ -30,6 +33,7 @@
 #include <string>
 #include <string_view>
 #include <thread>
+#include <vector>
 
 #include <runcpp/runcpp.hpp>
 
@@ -38,10 +42,19 @@
 
 namespace runcpp::testing {
 
-class runc_fixture : public hygiene_test {
+// The runtimes every real-runtime suite runs against; the parameter is the
+// binary's name, looked up in PATH.
+inline const std::vector<std::string>& all_runtimes() {
+  static const std::vector<std::string> names{"runc", "crun"};
+  return names;
+}
+
+inline std::string runtime_param_name(const ::testing::TestParamInfo<std::string>& info) { return info.param; }
+
+class runc_fixture : public hygiene_test, public ::testing::WithParamInterface<std::string> {
  protected:
-  // The runtime binary to look up in PATH (crun fixtures override this).
-  virtual const char* runtime() const { return "runc"; }
+  const std::string& runtime() const { return GetParam(); }
+  bool is_crun() const { return runtime() == "crun"; }
 
   void SetUp() override {
     hygiene_test::SetUp();
@@ -49,6 +62,7 @@ class runc_fixture : public hygiene_test {
     auto path = find_runtime(runtime());
     if (!path) GTEST_SKIP() << runtime() << " is not installed (scripts/test installs it)";
     runtime_path_ = *path;
+    if (auto why = cgroup_layout_refuses(*path)) GTEST_SKIP() << *why;
     std::string why;
     bundle_ = busybox_bundle::make(&why);
     if (!bundle_) GTEST_SKIP() << "no busybox bundle: " << why;
@@ -172,3 +186,9 @@ inline bool write_all(int fd, std::string_view text) {
 }
 
 }  // namespace runcpp::testing
+
+// Instantiates the TEST_Ps of `fixture` once per runtime, named
+// prefix/fixture.test/runc and prefix/fixture.test/crun.
+#define RUNCPP_ALL_RUNTIMES(prefix, fixture)                                                  \
+  INSTANTIATE_TEST_SUITE_P(prefix, fixture, ::testing::ValuesIn(::runcpp::testing::all_runtimes()), \
+                           ::runcpp::testing::runtime_param_name)

@@ -77,6 +77,12 @@ std::string unique_id(std::string_view prefix);
 // may lack, while runc lives in /usr/sbin on Debian).
 std::optional<std::string> find_runtime(std::string_view name);
 
+// Why the runtime at `runtime` (a path or name; only crun is checked) cannot create
+// containers on this machine's cgroup layout, or nullopt. crun 1.8 refuses a hybrid
+// layout (cgroup2 at /sys/fs/cgroup/unified) while any controller is listed in
+// /sys/fs/cgroup/unified/cgroup.controllers; scripts/lib/cgroup.sh fixes that.
+std::optional<std::string> cgroup_layout_refuses(std::string_view runtime);
+
 // A private --root directory for a runtime (runc, crun, ...). Its destructor runs
 // `<runtime> --root <dir> delete --force <id>` for every tracked id (stdio to
 // /dev/null, waiting for that pid only, killing it after 60 s), then removes the

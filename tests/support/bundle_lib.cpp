@@ -16,6 +16,7 @@
 #include <cstring>
 #include <fstream>
 #include <random>
+#include <sstream>
 #include <stdexcept>
 #include <system_error>
 #include <thread>
@@ -421,6 +422,50 @@ std::optional<std::string> find_runtime(std::string_view name) {
     }
     start = end + 1;
   }
+}
+
+// --- cgroup layout ------------------------------------------------------------------
+
+std::optional<std::string> cgroup_layout_refuses(std::string_view runtime) {
+  if (std::filesystem::path(runtime).filename() != "crun") {
+    return std::nullopt;
+  }
+  // mountinfo: "id parent dev root point options ... - fstype source super".
+  std::ifstream in("/proc/self/mountinfo");
+  bool hybrid = false;
+  for (std::string line; std::getline(in, line);) {
+    std::istringstream fields(line);
+    std::string id, parent, dev, root, point, word;
+    fields >> id >> parent >> dev >> root >> point;
+    while (fields >> word && word != "-") {
+    }
+    std::string fstype;
+    fields >> fstype;
+    if (fstype != "cgroup2") {
+      continue;
+    }
+    if (point == "/sys/fs/cgroup") {
+      return std::nullopt;  // unified layout
+    }
+    if (point == "/sys/fs/cgroup/unified") {
+      hybrid = true;
+    }
+  }
+  if (!hybrid) {
+    return std::nullopt;
+  }
+  std::ifstream ctl("/sys/fs/cgroup/unified/cgroup.controllers");
+  std::string controllers;
+  std::getline(ctl, controllers);
+  while (!controllers.empty() && (controllers.back() == '\n' || controllers.back() == ' ')) {
+    controllers.pop_back();
+  }
+  if (controllers.empty()) {
+    return std::nullopt;
+  }
+  return "crun refuses this hybrid cgroup layout while controllers are on cgroup2 (/sys/fs/cgroup/unified "
+         "lists: " +
+         controllers + "); scripts/test mounts them as v1 hierarchies (scripts/lib/cgroup.sh), which needs root";
 }
 
 // --- runtime_root -------------------------------------------------------------------

@@ -110,13 +110,19 @@ INSTANTIATE_TEST_SUITE_P(
                       captured{"runc-1.1.5/errors/start-running", errc::still_running},
                       captured{"runc-1.1.5/errors/invalid-id", errc::invalid_argument},
                       captured{"runc-1.1.5/errors/invalid-id-state", errc::invalid_argument},
+                      captured{"runc-1.1.5/errors/exec-stopped", errc::not_running},
+                      captured{"runc-1.1.5/errors/exec-paused", errc::paused},
                       captured{"crun-1.8.1/errors/state-missing", errc::not_found},
                       captured{"crun-1.8.1/errors/delete-running", errc::still_running},
                       captured{"crun-1.8.1/errors/kill-stopped", errc::not_running},
                       captured{"crun-1.8.1/errors/create-exists", errc::already_exists},
                       captured{"crun-1.8.1/errors/start-running", errc::still_running},
                       captured{"crun-1.8.1/errors/features-unsupported", errc::unsupported},
-                      captured{"crun-1.8.1/errors/ps-args", errc::unsupported}));
+                      captured{"crun-1.8.1/errors/ps-args", errc::unsupported},
+                      captured{"crun-1.8.1/errors/exec-stopped", errc::not_running},
+                      captured{"crun-1.8.1/errors/exec-paused", errc::paused},
+                      captured{"crun-1.8.1/errors/events-unsupported", errc::unsupported},
+                      captured{"crun-1.8.1/errors/pidfd-socket-unsupported", errc::unsupported}));
 
 }  // namespace
 }  // namespace runcpp::detail
