@@ -218,8 +218,10 @@ result<received_fd> fd_socket::receive_fd(const call_context& ctx) {
     const bool runtime_gone = runtime_exited_.load();
     unique_fd conn(::accept4(listener_.get(), nullptr, nullptr, SOCK_CLOEXEC | SOCK_NONBLOCK));
     if (conn) return read_message(conn, wake_.get(), runtime_exited_, stop, ctx, where);  // conn closed on return
-    if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR && errno != ECONNABORTED && errno != EPROTO)
-      return sys_error(errc::io_error, "accept on " + where);
+    // Interrupted or one aborted connection: the queue was not seen empty, so
+    // runc's connection may still be there even though it has exited.
+    if (errno == EINTR || errno == ECONNABORTED || errno == EPROTO) continue;
+    if (errno != EAGAIN && errno != EWOULDBLOCK) return sys_error(errc::io_error, "accept on " + where);
     if (runtime_gone) return error(errc::command_failed, "runc exited without connecting to " + where);
     if (auto r = wait_readable(listener_.get(), wake_.get(), stop, ctx.deadline); !r) return std::move(r).error();
   }

@@ -35,20 +35,6 @@ class client_io : public testing::hygiene_test {
   nlohmann::json record() const { return testing::read_record(rec()); }
   std::vector<std::string> argv() const { return record()["argv"].get<std::vector<std::string>>(); }
 
-  // Reads `fd` to EOF with a bound, so a bug fails instead of hanging.
-  static std::string read_to_eof(int fd) {
-    std::string text;
-    auto until = clock_type::now() + 5s;
-    while (clock_type::now() < until) {
-      pollfd p{fd, POLLIN, 0};
-      if (::poll(&p, 1, 100) <= 0) continue;
-      char buf[4096];
-      ssize_t n = ::read(fd, buf, sizeof buf);
-      if (n <= 0) break;
-      text.append(buf, static_cast<std::size_t>(n));
-    }
-    return text;
-  }
 
   testing::temp_dir dir_;
 };
@@ -124,8 +110,8 @@ TEST_F(client_io, pipe_io_connects_the_caller_and_closes_child_ends) {
                     {.extra_env = {"FAKE_RUNC_READ_STDIN=1", "FAKE_RUNC_ECHO_STDIN=1", "FAKE_RUNC_STDERR=err text"}});
   ASSERT_TRUE(r) << r.error();
   // The library closed its copies of the child ends: EOF arrives.
-  EXPECT_EQ(read_to_eof((*io)->stdout_fd()), in);
-  EXPECT_EQ(read_to_eof((*io)->stderr_fd()), "err text");
+  EXPECT_EQ(testing::read_to_eof((*io)->stdout_fd()), in);
+  EXPECT_EQ(testing::read_to_eof((*io)->stderr_fd()), "err text");
 }
 
 TEST_F(client_io, pipe_io_chowns_the_child_ends) {

@@ -70,6 +70,9 @@ std::string read_file(const std::filesystem::path& path);
 // std::runtime_error (with the path) if it is missing or malformed.
 nlohmann::json read_record(const std::filesystem::path& path);
 
+// Reads `fd` to EOF, giving up after 5 s so that a bug fails instead of hanging.
+std::string read_to_eof(int fd);
+
 // Polls until `path` exists or `timeout` passes; returns whether it exists.
 bool wait_for_path(const std::filesystem::path& path,
                    std::chrono::milliseconds timeout = std::chrono::milliseconds(5000));

@@ -2,6 +2,7 @@
 
 #include <dirent.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <sys/wait.h>
@@ -205,6 +206,20 @@ nlohmann::json read_record(const std::filesystem::path& path) {
   } catch (const nlohmann::json::exception& e) {
     throw std::runtime_error("malformed fake_runc record " + path.string() + ": " + e.what());
   }
+}
+
+std::string read_to_eof(int fd) {
+  std::string text;
+  const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  while (std::chrono::steady_clock::now() < until) {
+    pollfd p{fd, POLLIN, 0};
+    if (::poll(&p, 1, 100) <= 0) continue;
+    char buf[4096];
+    const ssize_t n = ::read(fd, buf, sizeof buf);
+    if (n <= 0) break;
+    text.append(buf, static_cast<std::size_t>(n));
+  }
+  return text;
 }
 
 bool wait_for_path(const std::filesystem::path& path, std::chrono::milliseconds timeout) {
