@@ -1,4 +1,5 @@
-// Internal: the one way src/ turns text into nlohmann::json.
+// Internal: the one way src/ turns text into nlohmann::json. The hot decoders
+// (state/list, stats/events) use RapidJSON instead, through rapid.hpp.
 #pragma once
 
 #include <string_view>

@@ -1,9 +1,9 @@
 // Decoding of `runc events` output: the stats payload (runc's types/events.go)
 // and the event envelope. The decoder is type-driven: each block lists its
 // keys once, one line per field, and the C++ type of the member chooses the
-// JSON check (unsigned, signed, number, string, array, object, map). No
-// nlohmann exception can escape: the parse is non-throwing and every get<> is
-// preceded by a type test. Paths are assembled only when something is wrong.
+// JSON check (unsigned, signed, number, string, array, object, map). Parsed
+// with RapidJSON (rapid.hpp); every Get* is preceded by a type test. Paths are
+// assembled only when something is wrong.
 
 #include <runcpp/stats.hpp>
 
@@ -18,17 +18,14 @@
 #include <utility>
 #include <vector>
 
-#include <nlohmann/json.hpp>
-
-#include "parse.hpp"
+#include "rapid.hpp"
 
 namespace runcpp {
 
 namespace {
 
-using json = nlohmann::json;
-
-using detail::parse_json;
+using json = detail::rapid::value;
+using detail::rapid::view;
 
 // Makes untrusted text (map keys) safe to put inside a one-line message.
 void append_printable(std::string& out, std::string_view s) {
@@ -115,10 +112,14 @@ class decoder {
     const json* v = failed() ? nullptr : member(obj, key);
     if (v == nullptr) return;
     const scope s(*this, key);
-    if (!v->is_object()) return static_cast<void>(fail("an object"));
+    if (!v->IsObject()) return static_cast<void>(fail("an object"));
     std::map<std::string, std::uint64_t> items;
-    for (auto it = v->begin(); it != v->end(); ++it) {
-      if (it->is_number_unsigned()) items.emplace(it.key(), it->get<std::uint64_t>());
+    // In document order, so the last of duplicate keys decides, as before.
+    for (auto it = v->MemberBegin(); it != v->MemberEnd(); ++it) {
+      if (it->value.IsUint64())
+        items.insert_or_assign(std::string(view(it->name)), it->value.GetUint64());
+      else
+        items.erase(std::string(view(it->name)));
     }
     out = std::move(items);
   }
@@ -127,9 +128,9 @@ class decoder {
   void lines(const json& obj, std::string_view key, std::optional<std::vector<std::string>>& out) {
     const json* v = failed() ? nullptr : member(obj, key);
     if (v == nullptr) return;
-    if (!v->is_string()) return store(*v, key, out);
+    if (!v->IsString()) return store(*v, key, out);
     std::vector<std::string> items;
-    std::string_view text = v->get_ref<const std::string&>();
+    std::string_view text = view(*v);
     while (!text.empty()) {
       const auto nl = text.find('\n');
       items.emplace_back(text.substr(0, nl));
@@ -159,17 +160,24 @@ class decoder {
   };
 
   static const json* member(const json& obj, std::string_view key) {
-    const auto it = obj.find(key);
-    if (it == obj.end() || it->is_null()) return nullptr;
-    return &*it;
+    const json* v = detail::rapid::find_last(obj, key);
+    return v == nullptr || v->IsNull() ? nullptr : v;
   }
 
+  // Without an exact match, the case-insensitive match that comes first in
+  // key order (the last of duplicates), as encoding/json over nlohmann's map.
   static const json* member_any_case(const json& obj, std::string_view key) {
-    if (obj.contains(key)) return member(obj, key);
-    for (auto it = obj.begin(); it != obj.end(); ++it) {
-      if (iequals(it.key(), key)) return it->is_null() ? nullptr : &*it;
+    if (const json* exact = detail::rapid::find_last(obj, key)) return exact->IsNull() ? nullptr : exact;
+    const json* found = nullptr;
+    std::string_view found_key;
+    for (auto it = obj.MemberBegin(); it != obj.MemberEnd(); ++it) {
+      const std::string_view k = view(it->name);
+      if (iequals(k, key) && (found == nullptr || k <= found_key)) {
+        found = &it->value;
+        found_key = k;
+      }
     }
-    return nullptr;
+    return found == nullptr || found->IsNull() ? nullptr : found;
   }
 
   template <class T>
@@ -180,63 +188,78 @@ class decoder {
   }
 
   bool read(const json& v, std::uint64_t& out) {
-    if (!v.is_number_unsigned()) return fail("an unsigned integer");
-    out = v.get<std::uint64_t>();
+    if (!v.IsUint64()) return fail("an unsigned integer");
+    out = v.GetUint64();
     return true;
   }
   bool read(const json& v, std::uint16_t& out) {
-    if (!v.is_number_unsigned() || v.get<std::uint64_t>() > std::numeric_limits<std::uint16_t>::max())
+    if (!v.IsUint64() || v.GetUint64() > std::numeric_limits<std::uint16_t>::max())
       return fail("an unsigned 16-bit integer");
-    out = static_cast<std::uint16_t>(v.get<std::uint64_t>());
+    out = static_cast<std::uint16_t>(v.GetUint64());
     return true;
   }
   bool read(const json& v, std::int64_t& out) {
-    constexpr auto max = static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max());
-    if (v.is_number_unsigned() && v.get<std::uint64_t>() > max) return fail("a 64-bit signed integer");
-    if (!v.is_number_integer()) return fail("an integer");
-    out = v.get<std::int64_t>();
+    if (v.IsUint64() && !v.IsInt64()) return fail("a 64-bit signed integer");
+    if (!v.IsInt64()) return fail("an integer");
+    out = v.GetInt64();
     return true;
   }
   bool read(const json& v, double& out) {
-    if (!v.is_number()) return fail("a number");
-    out = v.get<double>();
+    if (!v.IsNumber()) return fail("a number");
+    out = v.GetDouble();
     return true;
   }
   bool read(const json& v, std::string& out) {
-    if (!v.is_string()) return fail("a string");
-    out = v.get_ref<const std::string&>();
+    if (!v.IsString()) return fail("a string");
+    out.assign(v.GetString(), v.GetStringLength());
     return true;
   }
   // A null element keeps its zero value, as in Go.
   template <class T>
   bool read(const json& v, std::vector<T>& out) {
-    if (!v.is_array()) return fail("an array");
-    out.reserve(v.size());
+    if (!v.IsArray()) return fail("an array");
+    out.reserve(v.Size());
     std::size_t index = 0;
-    for (const auto& e : v) {
+    for (auto e = v.Begin(); e != v.End(); ++e) {
       const scope s(*this, index++);
       T item{};
-      if (!e.is_null() && !read(e, item)) return false;
+      if (!e->IsNull() && !read(*e, item)) return false;
       out.push_back(std::move(item));
     }
     return true;
   }
+  // In document order, the last of duplicate keys winning. If an item is bad,
+  // the map is decoded again as nlohmann saw it (sorted, duplicates dropped),
+  // so that a bad value hidden by a later duplicate is no error and the error
+  // names the same key as before.
   template <class T>
   bool read(const json& v, std::map<std::string, T>& out) {
-    if (!v.is_object()) return fail("an object");
-    for (auto it = v.begin(); it != v.end(); ++it) {
-      const scope s(*this, std::string_view(it.key()));
-      T item{};
-      if (!it->is_null() && !read(*it, item)) return false;
-      out.emplace(it.key(), std::move(item));
+    if (!v.IsObject()) return fail("an object");
+    for (auto it = v.MemberBegin(); it != v.MemberEnd(); ++it) {
+      if (!read_item(it->name, it->value, out)) {
+        failure_.reset();  // set by this item alone: nothing was decoded before a failure
+        out.clear();
+        for (const auto* m : detail::rapid::sorted_last_members(v)) {
+          if (!read_item(m->name, m->value, out)) return false;
+        }
+        return true;
+      }
     }
+    return true;
+  }
+  template <class T>
+  bool read_item(const json& name, const json& value, std::map<std::string, T>& out) {
+    const scope s(*this, view(name));
+    T item{};
+    if (!value.IsNull() && !read(value, item)) return false;
+    out.insert_or_assign(std::string(view(name)), std::move(item));
     return true;
   }
   // A block: its keys are listed by the matching fields() overload.
   template <class T>
     requires std::is_class_v<T>
   bool read(const json& v, T& out) {
-    if (!v.is_object()) return fail("an object");
+    if (!v.IsObject()) return fail("an object");
     fields(*this, v, out);
     return !failed();
   }
@@ -441,17 +464,19 @@ event_type parse_event_type(std::string_view type) noexcept {
 }
 
 result<stats> parse_stats_json(std::string_view text) {
-  const json j = parse_json(text);
-  if (j.is_discarded()) return error(errc::parse_error, "stats JSON: not valid JSON");
-  if (!j.is_object()) return error(errc::parse_error, "stats JSON: not a JSON object");
+  detail::rapid::document doc;
+  if (!doc.parse(text)) return error(errc::parse_error, "stats JSON: not valid JSON");
+  const json& j = doc.root();
+  if (!j.IsObject()) return error(errc::parse_error, "stats JSON: not a JSON object");
   return decode_stats(j, "stats JSON", "");
 }
 
 result<event> parse_event_json(std::string_view text) {
   constexpr std::string_view what = "event JSON";
-  const json j = parse_json(text);
-  if (j.is_discarded()) return error(errc::parse_error, "event JSON: not valid JSON");
-  if (!j.is_object()) return error(errc::parse_error, "event JSON: not a JSON object");
+  detail::rapid::document doc;
+  if (!doc.parse(text)) return error(errc::parse_error, "event JSON: not valid JSON");
+  const json& j = doc.root();
+  if (!j.IsObject()) return error(errc::parse_error, "event JSON: not a JSON object");
 
   std::optional<std::string> type, id;
   decoder d(what, "");
@@ -464,8 +489,8 @@ result<event> parse_event_json(std::string_view text) {
   e.type = std::move(*type);
   if (id) e.id = std::move(*id);
   if (e.kind() == event_type::stats) {
-    const auto data = j.find("data");
-    if (data != j.end() && !data->is_null()) {
+    const json* data = detail::rapid::find_last(j, "data");
+    if (data != nullptr && !data->IsNull()) {
       auto s = decode_stats(*data, what, "data");
       if (!s) return std::move(s).error();
       e.data = std::move(*s);

@@ -6,7 +6,9 @@
 #include <chrono>
 #include <fstream>
 #include <iterator>
+#include <map>
 #include <string>
+#include <string_view>
 
 #include <gtest/gtest.h>
 
@@ -406,6 +408,86 @@ TEST(parse_rfc3339, every_truncation_is_an_error) {
     // leaves an incomplete one. Either way it is an error.
     EXPECT_FALSE(runcpp::parse_rfc3339(full.substr(0, n))) << full.substr(0, n);
   }
+}
+
+// The decoder parses with RapidJSON; these pin what the earlier nlohmann-based
+// decoder did with inputs where the two libraries differ by default.
+TEST(parse_state_json, duplicate_keys_keep_the_last_value) {
+  auto r = runcpp::parse_state_json(R"({"id":"a","pid":1,"id":"b","pid":2})");
+  ASSERT_TRUE(r) << r.error().message();
+  EXPECT_EQ(r->id, "b");
+  EXPECT_EQ(r->pid, 2);
+  auto null_last = runcpp::parse_state_json(R"({"id":"a","pid":5,"pid":null})");
+  ASSERT_TRUE(null_last) << null_last.error().message();
+  EXPECT_EQ(null_last->pid, 0);
+  auto ann = runcpp::parse_state_json(R"({"id":"a","annotations":{"k":"1","j":"x","k":"2"}})");
+  ASSERT_TRUE(ann) << ann.error().message();
+  EXPECT_EQ(ann->annotations, (std::map<std::string, std::string>{{"j", "x"}, {"k", "2"}}));
+}
+
+TEST(parse_state_json, annotation_errors_follow_key_order_and_duplicates) {
+  // A bad value replaced by a later duplicate is no error.
+  auto hidden = runcpp::parse_state_json(R"({"id":"a","annotations":{"k":1,"k":"ok"}})");
+  ASSERT_TRUE(hidden) << hidden.error().message();
+  EXPECT_EQ(hidden->annotations.at("k"), "ok");
+  // Of several bad values, the first key in key order is named.
+  auto r = runcpp::parse_state_json(R"({"id":"a","annotations":{"z":1,"b":"x","m":2}})");
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().message(), "state JSON: key \"annotations.m\" is not a string");
+}
+
+TEST(parse_state_json, string_escapes_and_encoding) {
+  auto pair = runcpp::parse_state_json(R"({"id":"\ud800\udc00\u00e9"})");
+  ASSERT_TRUE(pair) << pair.error().message();
+  EXPECT_EQ(pair->id, "\xF0\x90\x80\x80\xC3\xA9");
+  auto nul = runcpp::parse_state_json(R"({"id":"a\u0000b"})");
+  ASSERT_TRUE(nul) << nul.error().message();
+  EXPECT_EQ(nul->id, std::string("a\0b", 3));
+  auto escaped_backslash = runcpp::parse_state_json(R"({"id":"\\udc00"})");
+  ASSERT_TRUE(escaped_backslash) << escaped_backslash.error().message();
+  EXPECT_EQ(escaped_backslash->id, "\\udc00");
+  // Unpaired surrogates are not UTF-8: rejected, in values and in keys.
+  for (const char* bad : {R"({"id":"\udc00"})", R"({"id":"x\uDFFF"})", R"({"id":"\ud800"})",
+                          R"({"id":"x","annotations":{"\udc00":"v"}})", "{\"id\":\"\xED\xB0\x80\"}"}) {
+    auto r = runcpp::parse_state_json(bad);
+    ASSERT_FALSE(r) << bad;
+    EXPECT_EQ(r.error().message(), "state JSON: not valid JSON") << bad;
+  }
+  auto bom = runcpp::parse_state_json("\xEF\xBB\xBF{\"id\":\"x\"}");  // a UTF-8 byte order mark is skipped
+  ASSERT_TRUE(bom) << bom.error().message();
+  EXPECT_EQ(bom->id, "x");
+}
+
+TEST(parse_state_json, numbers_at_the_edges) {
+  // -0 is read as 0 (nlohmann read it as a signed 0, which a pid also accepted).
+  auto zero = runcpp::parse_state_json(R"({"id":"a","pid":-0})");
+  ASSERT_TRUE(zero) << zero.error().message();
+  EXPECT_EQ(zero->pid, 0);
+  for (const char* bad : {R"({"id":"a","pid":1e400})", R"({"id":"a","pid":-1e400})"}) {
+    auto r = runcpp::parse_state_json(bad);  // beyond double: not valid JSON, as before
+    ASSERT_FALSE(r) << bad;
+    EXPECT_EQ(r.error().message(), "state JSON: not valid JSON");
+  }
+  for (const char* bad : {R"({"id":"a","pid":18446744073709551616})", R"({"id":"a","pid":1.0})",
+                          R"({"id":"a","pid":1e2})"}) {
+    auto r = runcpp::parse_state_json(bad);
+    ASSERT_FALSE(r) << bad;
+    EXPECT_EQ(r.error().message(), "state JSON: key \"pid\" is not an integer") << bad;
+  }
+}
+
+TEST(parse_list_json, large_list_with_a_bad_element_names_its_index) {
+  std::string good = "[";
+  for (int i = 0; i < 1000; ++i) good += R"({"id":"c)" + std::to_string(i) + R"(","pid":)" + std::to_string(i + 1) + "},";
+  auto r = runcpp::parse_list_json(good + R"({"id":"bad","status":7}])");
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().message(), "list JSON element 1000: key \"status\" is not a string");
+  good.back() = ']';
+  auto ok = runcpp::parse_list_json(good);
+  ASSERT_TRUE(ok) << ok.error().message();
+  ASSERT_EQ(ok->size(), 1000u);
+  EXPECT_EQ(ok->back().id, "c999");
+  EXPECT_EQ(ok->back().pid, 1000);
 }
 
 }  // namespace

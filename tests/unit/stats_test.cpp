@@ -605,4 +605,60 @@ TEST(parse_event_json, errors) {
   }
 }
 
+// The decoder parses with RapidJSON; these pin what the earlier nlohmann-based
+// decoder did with duplicate keys (the last one wins) and number edges.
+TEST(parse_stats_json, duplicate_keys_keep_the_last_value) {
+  auto s = runcpp::parse_stats_json(R"({"pids":{"current":1,"current":2},"pids":{"current":3}})");
+  ASSERT_TRUE(s) << s.error().message();
+  EXPECT_EQ(s->pids->current, 3u);
+  EXPECT_FALSE(s->pids->limit);
+
+  auto hidden = runcpp::parse_stats_json(R"({"hugetlb":{"2MB":{"usage":"bad"},"1GB":{"usage":1},"2MB":{"usage":4}}})");
+  ASSERT_TRUE(hidden) << hidden.error().message();
+  ASSERT_TRUE(hidden->hugetlb);
+  EXPECT_EQ(hidden->hugetlb->size(), 2u);
+  EXPECT_EQ(hidden->hugetlb->at("2MB").usage, 4u);
+
+  auto counters = runcpp::parse_stats_json(
+      R"({"memory":{"event_count":{"a":1,"a":"x","b":"y","b":2,"c":3,"c":4}}})");
+  ASSERT_TRUE(counters) << counters.error().message();
+  EXPECT_EQ(*counters->memory->event_count, (std::map<std::string, std::uint64_t>{{"b", 2}, {"c", 4}}));
+}
+
+TEST(parse_stats_json, map_errors_name_the_first_bad_key_in_key_order) {
+  auto s = runcpp::parse_stats_json(R"({"hugetlb":{"zz":{"usage":"x"},"1GB":{"usage":1},"aa":{"usage":-1}}})");
+  ASSERT_FALSE(s);
+  EXPECT_EQ(s.error().message(), "stats JSON: key \"hugetlb.aa.usage\" is not an unsigned integer");
+  auto raw = runcpp::parse_stats_json(R"({"memory":{"raw":{"b":"y","a":true}}})");
+  ASSERT_FALSE(raw);
+  EXPECT_EQ(raw.error().message(), "stats JSON: key \"memory.raw.a\" is not an unsigned integer");
+}
+
+TEST(parse_stats_json, case_insensitive_keys_prefer_exact_then_key_order) {
+  auto s = runcpp::parse_stats_json(
+      R"({"network_interfaces":[{"nAme":"m","NAME":"u","rxbytes":1,"RXBYTES":2},{"name":"l","Name":"exact"}]})");
+  ASSERT_TRUE(s) << s.error().message();
+  ASSERT_EQ(s->network_interfaces->size(), 2u);
+  const auto& first = (*s->network_interfaces)[0];
+  EXPECT_EQ(first.name, "u");     // key "NAME" < "nAme" in byte order
+  EXPECT_EQ(first.rx_bytes, 2u);  // "RXBYTES" < "rxbytes"
+  EXPECT_EQ((*s->network_interfaces)[1].name, "exact");
+}
+
+TEST(parse_stats_json, numbers_at_the_edges) {
+  auto big = runcpp::parse_stats_json(R"({"pids":{"current":18446744073709551616}})");
+  ASSERT_FALSE(big);
+  EXPECT_EQ(big.error().message(), "stats JSON: key \"pids.current\" is not an unsigned integer");
+  auto huge = runcpp::parse_stats_json(R"({"pids":{"current":1e400}})");
+  ASSERT_FALSE(huge);
+  EXPECT_EQ(huge.error().message(), "stats JSON: not valid JSON");
+  // -0 reads as 0 (nlohmann read it as a signed 0, which unsigned fields refused).
+  auto zero = runcpp::parse_stats_json(R"({"pids":{"current":-0}})");
+  ASSERT_TRUE(zero) << zero.error().message();
+  EXPECT_EQ(zero->pids->current, 0u);
+  auto fraction = runcpp::parse_stats_json(R"({"cpu":{"psi":{"some":{"avg10":0.1000000000000000055511151231257827}}}})");
+  ASSERT_TRUE(fraction) << fraction.error().message();
+  EXPECT_EQ(fraction->cpu->psi->some->avg10, 0.1);  // full precision: the nearest double
+}
+
 }  // namespace

@@ -1,0 +1,145 @@
+// Internal: the one way src/ uses RapidJSON. The hot decoders (state/list,
+// stats/events) parse with it because nlohmann's DOM building dominated their
+// profile; every other decoder stays on nlohmann (parse.hpp). RapidJSON is a
+// private, header-only dependency: it never reaches include/runcpp/.
+#pragma once
+
+#include <algorithm>
+#include <cassert>
+#include <cstring>
+#include <string>
+#include <string_view>
+#include <vector>
+
+// Decoders test a value's type before every Get*, so an assertion can only fire
+// on a decoder bug, never on input; keep it the standard assert, which Debug and
+// sanitizer builds (where the fuzz corpus is replayed) turn on.
+#ifndef RAPIDJSON_ASSERT
+#define RAPIDJSON_ASSERT(x) assert(x)
+#endif
+
+#if defined(__GNUC__)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wconversion"
+#pragma GCC diagnostic ignored "-Wsign-conversion"
+#pragma GCC diagnostic ignored "-Wshadow"
+#pragma GCC diagnostic ignored "-Wpedantic"
+#endif
+#include <rapidjson/document.h>
+#include <rapidjson/reader.h>
+#if defined(__GNUC__)
+#pragma GCC diagnostic pop
+#endif
+
+namespace runcpp::detail::rapid {
+
+using value = rapidjson::Value;
+using member = value::Member;
+
+// One parsed document. Parsing is in situ on a private copy of the text, so
+// strings in the DOM point into buffer_ and cost no allocation of their own.
+class document {
+ public:
+  document() : pool_(pool_buffer_, sizeof pool_buffer_), doc_(&pool_) {}
+  document(const document&) = delete;
+  document& operator=(const document&) = delete;
+
+  // False when the text is not one valid JSON value. The same inputs fail as
+  // with nlohmann (parse.hpp): NUL bytes, invalid UTF-8, unpaired surrogate
+  // escapes, trailing garbage; a leading UTF-8 byte order mark is skipped.
+  // One difference: the integer -0 reads as unsigned 0 (nlohmann: signed 0),
+  // so unsigned fields accept it.
+  bool parse(std::string_view text) {
+    if (text.find('\0') != std::string_view::npos) return false;
+    if (text.starts_with("\xEF\xBB\xBF")) text.remove_prefix(3);
+    buffer_.assign(text);
+    // Iterative: nesting depth must not be bounded by the C++ stack (fuzz input).
+    constexpr unsigned flags = rapidjson::kParseIterativeFlag | rapidjson::kParseValidateEncodingFlag |
+                               rapidjson::kParseFullPrecisionFlag;
+    const bool check_surrogates = has_low_surrogate_escape(text);
+    doc_.ParseInsitu<flags>(buffer_.data());
+    return !doc_.HasParseError() && !(check_surrogates && holds_surrogate());
+  }
+
+  const value& root() const noexcept { return doc_; }
+
+ private:
+  // RapidJSON decodes an unpaired low-surrogate escape (\uDC00-\uDFFF) to the
+  // bytes ED B0-BF xx, which are not UTF-8 and which nlohmann rejected. Raw
+  // input bytes are validated, so such bytes in the DOM can only come from an
+  // escape; the DOM is searched only when the text has a "\uDC".."\uDF" escape.
+  static bool has_low_surrogate_escape(std::string_view text) noexcept {
+    for (auto pos = text.find("\\u"); pos != std::string_view::npos; pos = text.find("\\u", pos + 2)) {
+      if (pos + 3 < text.size() && (text[pos + 2] == 'd' || text[pos + 2] == 'D') &&
+          ((text[pos + 3] >= 'c' && text[pos + 3] <= 'f') || (text[pos + 3] >= 'C' && text[pos + 3] <= 'F')))
+        return true;
+    }
+    return false;
+  }
+  static bool has_surrogate_bytes(const value& v) noexcept {
+    const std::string_view s(v.GetString(), v.GetStringLength());
+    for (auto pos = s.find('\xED'); pos != std::string_view::npos; pos = s.find('\xED', pos + 1)) {
+      if (pos + 1 < s.size() && static_cast<unsigned char>(s[pos + 1]) >= 0xA0) return true;
+    }
+    return false;
+  }
+  bool holds_surrogate() const;
+
+  char pool_buffer_[4096];
+  rapidjson::MemoryPoolAllocator<> pool_;
+  rapidjson::Document doc_;
+  std::string buffer_;
+};
+
+inline std::string_view view(const value& v) noexcept { return {v.GetString(), v.GetStringLength()}; }
+
+// obj[key] or null. nlohmann, which these decoders used before, keeps the last
+// of duplicate keys; searching from the back keeps that behaviour.
+inline const value* find_last(const value& obj, std::string_view key) noexcept {
+  for (auto it = obj.MemberEnd(); it != obj.MemberBegin();) {
+    --it;
+    if (it->name.GetStringLength() == key.size() && std::memcmp(it->name.GetString(), key.data(), key.size()) == 0)
+      return &it->value;
+  }
+  return nullptr;
+}
+
+// The members as nlohmann showed them: sorted by key (std::string order), the
+// last of duplicate keys only. Used on error paths, to report the same key.
+inline std::vector<const member*> sorted_last_members(const value& obj) {
+  std::vector<const member*> out;
+  out.reserve(obj.MemberCount());
+  for (auto it = obj.MemberBegin(); it != obj.MemberEnd(); ++it) out.push_back(&*it);
+  std::stable_sort(out.begin(), out.end(),
+                   [](const member* a, const member* b) { return view(a->name) < view(b->name); });
+  std::vector<const member*> last;
+  last.reserve(out.size());
+  for (std::size_t i = 0; i < out.size(); ++i) {
+    if (i + 1 < out.size() && view(out[i]->name) == view(out[i + 1]->name)) continue;
+    last.push_back(out[i]);
+  }
+  return last;
+}
+
+// Walks every key and string of the DOM with an explicit stack: nesting is
+// only bounded by the input size.
+inline bool document::holds_surrogate() const {
+  std::vector<const value*> pending{&doc_};
+  while (!pending.empty()) {
+    const value& v = *pending.back();
+    pending.pop_back();
+    if (v.IsString()) {
+      if (has_surrogate_bytes(v)) return true;
+    } else if (v.IsArray()) {
+      for (auto it = v.Begin(); it != v.End(); ++it) pending.push_back(&*it);
+    } else if (v.IsObject()) {
+      for (auto it = v.MemberBegin(); it != v.MemberEnd(); ++it) {
+        if (has_surrogate_bytes(it->name)) return true;
+        pending.push_back(&it->value);
+      }
+    }
+  }
+  return false;
+}
+
+}  // namespace runcpp::detail::rapid
