@@ -48,20 +48,20 @@ void event_framer::feed(std::string_view bytes) {
       end_line(std::string(piece));
     } else {
       partial_.append(piece);
-      std::string line = std::move(partial_);
+      std::string text = std::move(partial_);
       partial_.clear();
-      end_line(std::move(line));
+      end_line(std::move(text));
     }
   }
 }
 
-void event_framer::end_line(std::string line) {
-  if (!line.empty() && line.back() == '\r') line.pop_back();
-  if (line.size() > max_line_) return push_overlong();
+void event_framer::end_line(std::string text) {
+  if (!text.empty() && text.back() == '\r') text.pop_back();
+  if (text.size() > max_line_) return push_overlong();
   ++line_no_;
-  if (is_blank(line)) return;
-  queued_bytes_ += line.size();
-  queue_.push_back({std::move(line), line_no_, false});
+  if (is_blank(text)) return;
+  queued_bytes_ += text.size();
+  queue_.push_back({std::move(text), line_no_, false});
 }
 
 void event_framer::push_overlong() {
@@ -71,34 +71,46 @@ void event_framer::push_overlong() {
   queue_.push_back({std::string(), line_no_, true});
 }
 
-std::optional<result<event>> event_framer::next() {
+std::optional<event_framer::line> event_framer::next_line() {
   if (queue_.empty()) return std::nullopt;
-  pending item = std::move(queue_.front());
+  line item = std::move(queue_.front());
   queue_.pop_front();
-  queued_bytes_ -= item.line.size();
-
-  std::string where = "runc events line " + std::to_string(item.number);
-  if (item.overlong) {
-    return result<event>(error(errc::parse_error, where + " is longer than " +
-                                                      std::to_string(max_line_) +
-                                                      " bytes; skipped it"));
-  }
-  result<event> parsed = parse_event_json(item.line);
-  if (!parsed) {
-    return result<event>(error(errc::parse_error, where + ": " + parsed.error().message()));
-  }
-  return parsed;
+  queued_bytes_ -= item.text.size();
+  return item;
 }
 
-std::optional<result<event>> event_framer::finish() {
+std::optional<event_framer::line> event_framer::finish_line() {
   if (discarding_) {
     discarding_ = false;  // already reported
   } else if (!partial_.empty()) {
-    std::string line = std::move(partial_);
+    std::string text = std::move(partial_);
     partial_.clear();
-    end_line(std::move(line));
+    end_line(std::move(text));
   }
-  return next();
+  return next_line();
+}
+
+result<event> event_framer::to_event(const line& l) const {
+  std::string where = "runc events line " + std::to_string(l.number);
+  if (l.overlong) {
+    return error(errc::parse_error,
+                 where + " is longer than " + std::to_string(max_line_) + " bytes; skipped it");
+  }
+  result<event> parsed = parse_event_json(l.text);
+  if (!parsed) return error(errc::parse_error, where + ": " + parsed.error().message());
+  return parsed;
+}
+
+std::optional<result<event>> event_framer::next() {
+  auto l = next_line();
+  if (!l) return std::nullopt;
+  return to_event(*l);
+}
+
+std::optional<result<event>> event_framer::finish() {
+  auto l = finish_line();
+  if (!l) return std::nullopt;
+  return to_event(*l);
 }
 
 }  // namespace runcpp::detail

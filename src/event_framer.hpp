@@ -40,6 +40,24 @@ class event_framer {
   // (space, tab, '\r') are skipped.
   std::optional<result<event>> next();
 
+  // One framed line before parsing. next() is next_line() then to_event(),
+  // split so the framing can be checked (and fuzzed) apart from the JSON
+  // parser, which costs far more per line than cutting it.
+  struct line {
+    std::string text;        // without the line end; empty when overlong
+    std::uint64_t number;    // 1-based line number in the stream
+    bool overlong;           // longer than max_line; its bytes were dropped
+    friend bool operator==(const line&, const line&) = default;
+  };
+
+  // Like next() and finish(), without parsing: the next non-blank line.
+  std::optional<line> next_line();
+  std::optional<line> finish_line();
+
+  // The item next() makes of a line: the event, or an errc::parse_error
+  // naming the line.
+  result<event> to_event(const line& l) const;
+
   // True when the bytes of an unterminated line are pending (or an overlong
   // line is still being discarded).
   bool has_partial() const noexcept { return discarding_ || !partial_.empty(); }
@@ -55,17 +73,11 @@ class event_framer {
   std::size_t buffered_bytes() const noexcept { return partial_.size() + queued_bytes_; }
 
  private:
-  struct pending {
-    std::string line;        // without the line end; empty when overlong
-    std::uint64_t number;    // 1-based line number in the stream
-    bool overlong;
-  };
-
-  void end_line(std::string line);
+  void end_line(std::string text);
   void push_overlong();
 
   std::size_t max_line_;
-  std::deque<pending> queue_;
+  std::deque<line> queue_;
   std::size_t queued_bytes_ = 0;
   std::string partial_;        // the unterminated line so far, <= max_line_ + 1 bytes
   bool discarding_ = false;    // inside an overlong line already reported

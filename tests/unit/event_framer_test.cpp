@@ -334,4 +334,82 @@ TEST(event_framer, stats_events_carry_data_and_oom_events_do_not) {
   EXPECT_FALSE(items[1]->data);
 }
 
+// Framing without parsing: next_line() hands out the raw lines that next()
+// would parse, with the same numbering, CR stripping and overlong handling.
+TEST(event_framer, next_line_gives_the_raw_lines) {
+  event_framer f(16);
+  f.feed("not json\r\n\n  \n" + std::string(20, 'x') + "\n{\"type\":\"oom\"}\ntail\r");
+  std::vector<event_framer::line> out;
+  while (auto l = f.next_line()) out.push_back(std::move(*l));
+  EXPECT_TRUE(f.has_partial());
+  while (auto l = f.finish_line()) out.push_back(std::move(*l));
+  EXPECT_EQ(out, (std::vector<event_framer::line>{
+                     {"not json", 1, false},
+                     {"", 4, true},
+                     {"{\"type\":\"oom\"}", 5, false},
+                     {"tail", 6, false},
+                 }));
+  EXPECT_FALSE(f.has_partial());
+  EXPECT_EQ(f.buffered_bytes(), 0u);
+}
+
+TEST(event_framer, next_is_to_event_of_next_line_and_the_two_mix_in_order) {
+  const std::string text = oom_a + "\nbad\n" + std::string(80, 'q') + "\n" + oom_b + "\n" + oom_a;
+  event_framer parsed(64), raw(64);
+  parsed.feed(text);
+  raw.feed(text);
+  std::vector<result<event>> via_next, via_lines;
+  for (int i = 0; i < 5; ++i) {
+    // Alternate next() and next_line() on one framer: nothing is skipped.
+    auto l = raw.next_line();
+    if (!l) l = raw.finish_line();
+    ASSERT_TRUE(l) << "line " << i;
+    via_lines.push_back(raw.to_event(*l));
+    if (i % 2 == 0) {
+      auto item = parsed.next();
+      if (!item) item = parsed.finish();
+      ASSERT_TRUE(item);
+      via_next.push_back(std::move(*item));
+    } else {
+      auto other = parsed.next_line();
+      ASSERT_TRUE(other);
+      EXPECT_EQ(*other, *l);
+      via_next.push_back(parsed.to_event(*other));
+    }
+  }
+  EXPECT_FALSE(raw.finish_line());
+  EXPECT_FALSE(parsed.finish());
+  EXPECT_EQ(summary(via_next), summary(via_lines));
+  EXPECT_EQ(summary(via_next), (std::vector<std::string>{
+                                   "oom:a",
+                                   "error: runc events line 2: event JSON: not valid JSON",
+                                   "error: runc events line 3 is longer than 64 bytes; skipped it",
+                                   "oom:b",
+                                   "oom:a",
+                               }));
+}
+
+// The shape fuzzers like: thousands of short lines, garbage among them, fed a
+// byte at a time. Framing must match a whole feed line for line.
+TEST(event_framer, many_short_lines_fed_a_byte_at_a_time) {
+  std::string text;
+  for (int i = 0; i < 3000; ++i) text += (i % 3 == 0) ? "x\n" : (i % 3 == 1) ? " \r\n" : oom_a + "\n";
+  auto lines_of = [&](std::size_t piece) {
+    event_framer f(32);
+    std::vector<event_framer::line> out;
+    for (std::size_t pos = 0; pos < text.size(); pos += piece) {
+      f.feed(std::string_view(text).substr(pos, piece));
+      while (auto l = f.next_line()) out.push_back(std::move(*l));
+      EXPECT_LE(f.buffered_bytes(), f.max_line() + 1);
+    }
+    while (auto l = f.finish_line()) out.push_back(std::move(*l));
+    return out;
+  };
+  const auto whole = lines_of(text.size());
+  ASSERT_EQ(whole.size(), 2000u);  // blank lines skipped, but counted
+  EXPECT_EQ(whole.back().number, 3000u);
+  EXPECT_EQ(whole.back().text, oom_a);
+  EXPECT_EQ(lines_of(1), whole);
+}
+
 }  // namespace
