@@ -98,6 +98,7 @@ result<int> spawn_posix(const spawn_request& req, const std::vector<unique_fd>& 
 result<int> spawn_fork(const spawn_request& req, const std::vector<unique_fd>& lifted) {
   c_strings argv(req.argv), envp(req.env);
   std::vector<int> sources;
+  sources.reserve(lifted.size());
   for (const auto& fd : lifted) sources.push_back(fd.get());
   const char* dir = req.work_dir.empty() ? nullptr : req.work_dir.c_str();
   auto errpipe = detail::make_pipe();
@@ -127,6 +128,7 @@ result<int> spawn_fork(const spawn_request& req, const std::vector<unique_fd>& l
       if (sources[i] >= 0) {
         if (::dup2(sources[i], target) < 0) fail(errno);
       } else {
+        // NOLINTNEXTLINE(android-cloexec-open): it becomes fd `target`, which must survive exec.
         int null = ::open("/dev/null", O_RDWR);
         if (null < 0) fail(errno);
         if (null != target) {

@@ -1,34 +1,36 @@
-// File: runcpp/client.hpp
-// runcpp::client drives the runc binary (or a runc-compatible CLI such as crun).
-// It is the C++ counterpart of go-runc's Runc type.
-//
-//   runcpp::client runc({.root = "/run/myrunc"});
-//   if (auto r = runc.create("web", "/bundles/web"); !r) return fail(r.error());
-//   if (auto r = runc.start("web"); !r) return fail(r.error());
-//   auto st = runc.state("web");          // st->status == container_status::running
-//
-// Common to every method:
-// - Blocking: a call returns when runc has exited (never waiting for EOF on
-//   runc's stdio: a container may hold it forever) or, with a call_context,
-//   when it was cancelled or timed out, after runc was stopped and reaped.
-// - Thread-safety: a client is immutable after construction; all methods are
-//   const and may be called from any number of threads at once.
-// - Container ids are checked before anything runs (runc's rules: characters
-//   [A-Za-z0-9_+.-], not "." or "..", not starting with '-'); a bad id is
-//   errc::invalid_argument.
-// - Errors: errc::spawn_failed (runc could not be started), errc::timeout,
-//   errc::cancelled, and for a non-zero exit the code classified from runc's
-//   message (not_found, already_exists, not_running, still_running, paused,
-//   not_paused, invalid_argument) or errc::command_failed. error::message() is
-//   runc's own words.
-// - fds: runc sees exactly fds 0, 1, 2 (plus preserved ones where an option
-//   says so). Commands that return data capture stdout and stderr separately.
-//   create/run hand runc's stdio to the container; their io option decides it
-//   (default: /dev/null). Because runc's stderr is then not ours to read, when
-//   config::log is empty those calls add a private per-call
-//   `--log <file> --log-format json` (json unless config::log_format is text)
-//   and read runc's error from it; with config::log set they read what runc
-//   appended to that file during the call.
+/// @file
+/// runcpp::client drives the runc binary (or a runc-compatible CLI such as crun).
+/// It is the C++ counterpart of go-runc's Runc type.
+///
+/// @code
+///   runcpp::client runc({.root = "/run/myrunc"});
+///   if (auto r = runc.create("web", "/bundles/web"); !r) return fail(r.error());
+///   if (auto r = runc.start("web"); !r) return fail(r.error());
+///   auto st = runc.state("web");          // st->status == container_status::running
+/// @endcode
+///
+/// Common to every method:
+/// - Blocking: a call returns when runc has exited (never waiting for EOF on
+///   runc's stdio: a container may hold it forever) or, with a call_context,
+///   when it was cancelled or timed out, after runc was stopped and reaped.
+/// - Thread-safety: a client is immutable after construction; all methods are
+///   const and may be called from any number of threads at once.
+/// - Container ids are checked before anything runs (runc's rules: characters
+///   [A-Za-z0-9_+.-], not "." or "..", not starting with '-'); a bad id is
+///   errc::invalid_argument.
+/// - Errors: errc::spawn_failed (runc could not be started), errc::timeout,
+///   errc::cancelled, and for a non-zero exit the code classified from runc's
+///   message (not_found, already_exists, not_running, still_running, paused,
+///   not_paused, invalid_argument) or errc::command_failed. error::message() is
+///   runc's own words.
+/// - fds: runc sees exactly fds 0, 1, 2 (plus preserved ones where an option
+///   says so). Commands that return data capture stdout and stderr separately.
+///   create/run hand runc's stdio to the container; their io option decides it
+///   (default: /dev/null). Because runc's stderr is then not ours to read, when
+///   config::log is empty those calls add a private per-call
+///   `--log <file> --log-format json` (json unless config::log_format is text)
+///   and read runc's error from it; with config::log set they read what runc
+///   appended to that file during the call.
 #pragma once
 
 #include <chrono>
@@ -53,115 +55,121 @@
 
 namespace runcpp {
 
-// Checks a container id by runc's rules. Errors: errc::invalid_argument.
+/// Checks a container id by runc's rules. Errors: errc::invalid_argument.
 result<void> validate_container_id(std::string_view id);
 
+/// Drives one runtime binary with one configuration; see the file description for
+/// what every method has in common (blocking, errors, fds). Immutable after construction:
+/// all methods are const and thread-safe. Copyable and cheap to copy (the monitor is shared).
 class client {
  public:
+  /// Takes the configuration as is; a null config::monitor becomes make_pidfd_monitor().
+  /// Runs nothing and cannot fail: a wrong config::command shows as errc::spawn_failed on the first call.
   explicit client(config cfg = {});
 
-  // The configuration this client was made with (monitor filled in).
+  /// The configuration this client was made with (monitor filled in).
   const runcpp::config& configuration() const noexcept { return config_; }
 
-  // runc list --format=json. runc's `null` (no containers) is an empty vector.
+  /// runc list --format=json. runc's `null` (no containers) is an empty vector.
   result<std::vector<container>> list(const call_context& ctx = {}) const;
 
-  // runc state <id>. Missing container: errc::not_found.
+  /// runc state `<id>`. Missing container: errc::not_found.
   result<container> state(std::string_view id, const call_context& ctx = {}) const;
 
-  // runc create --bundle <bundle> [opts] <id>. Returns as soon as runc exits
-  // (the container is then "created", its init waiting for start), even when
-  // the container holds the io's pipes. The bundle path is passed as given.
-  // opts.io's fds go to runc and the container. Before spawning, runc's
-  // terminal rules are checked against <bundle>/config.json: terminal: true
-  // needs a console socket, a console socket needs terminal: true
-  // (errc::invalid_argument).
+  /// runc create --bundle `<bundle>` [opts] `<id>`. Returns as soon as runc exits
+  /// (the container is then "created", its init waiting for start), even when
+  /// the container holds the io's pipes. The bundle path is passed as given.
+  /// opts.io's fds go to runc and the container. Before spawning, runc's
+  /// terminal rules are checked against `<bundle>`/config.json: terminal: true
+  /// needs a console socket, a console socket needs terminal: true
+  /// (errc::invalid_argument).
   result<void> create(std::string_view id, const std::filesystem::path& bundle,
                       const create_options& opts = {}, const call_context& ctx = {}) const;
 
-  // runc exec --process <file> [opts] <id>: runs `process` in the container.
-  // Without detach it blocks until the process exits and returns its status
-  // (the code, or 128+signal); with detach it returns 0 once the process runs.
-  // A failure of runc itself (exit 255 with an error in its log, e.g. a
-  // missing binary in the container) is an error carrying runc's message. The
-  // process JSON goes to a 0600 file in $XDG_RUNTIME_DIR (or $TMPDIR, /tmp)
-  // that is removed on every path. Terminal rules are checked before spawning:
-  // process.terminal with detach needs a console socket; a console socket
-  // needs detach and process.terminal (errc::invalid_argument).
+  /// runc exec --process `<file>` [opts] `<id>`: runs `process` in the container.
+  /// Without detach it blocks until the process exits and returns its status
+  /// (the code, or 128+signal); with detach it returns 0 once the process runs.
+  /// A failure of runc itself (exit 255 with an error in its log, e.g. a
+  /// missing binary in the container) is an error carrying runc's message. The
+  /// process JSON goes to a 0600 file in $XDG_RUNTIME_DIR (or $TMPDIR, /tmp)
+  /// that is removed on every path. Terminal rules are checked before spawning:
+  /// process.terminal with detach needs a console socket; a console socket
+  /// needs detach and process.terminal (errc::invalid_argument).
   result<int> exec(std::string_view id, const spec::process& process, const exec_options& opts = {},
                    const call_context& ctx = {}) const;
 
-  // runc start <id>.
+  /// runc start `<id>`.
   result<void> start(std::string_view id, const call_context& ctx = {}) const;
 
-  // runc run --bundle <bundle> [opts] <id>. Without detach this blocks until the
-  // container exits and returns its status in runc's convention (the code, or
-  // 128+signal); a non-zero container status is a value, not an error. With
-  // detach it returns 0 once the container runs. A failure of runc itself
-  // before the container ran (e.g. a bad bundle) is an error.
+  /// runc run --bundle `<bundle>` [opts] `<id>`. Without detach this blocks until the
+  /// container exits and returns its status in runc's convention (the code, or
+  /// 128+signal); a non-zero container status is a value, not an error. With
+  /// detach it returns 0 once the container runs. A failure of runc itself
+  /// before the container ran (e.g. a bad bundle) is an error.
   result<int> run(std::string_view id, const std::filesystem::path& bundle,
                   const run_options& opts = {}, const call_context& ctx = {}) const;
 
-  // runc delete [--force] <id>. A running container without force:
-  // errc::still_running.
+  /// runc delete [--force] `<id>`. A running container without force:
+  /// errc::still_running.
   result<void> remove(std::string_view id, const delete_options& opts = {},
                       const call_context& ctx = {}) const;
 
-  // runc kill [--all] <id> <signal>; signal is a number (see parse_signal()).
-  // A signal outside 1..64 is errc::invalid_argument before runc runs.
-  // A stopped container: errc::not_running.
+  /// runc kill [--all] `<id>` `<signal>`; signal is a number (see parse_signal()).
+  /// A signal outside 1..64 is errc::invalid_argument before runc runs.
+  /// A stopped container: errc::not_running.
   result<void> kill(std::string_view id, int signal, const kill_options& opts = {},
                     const call_context& ctx = {}) const;
 
-  // runc pause <id> / runc resume <id>.
+  /// runc pause `<id>`. A container that is not running: errc::not_running.
   result<void> pause(std::string_view id, const call_context& ctx = {}) const;
+  /// runc resume `<id>`. A container that is not paused: errc::not_paused.
   result<void> resume(std::string_view id, const call_context& ctx = {}) const;
 
-  // runc ps --format json <id>: host pids of the container's processes.
+  /// runc ps --format json `<id>`: host pids of the container's processes.
   result<std::vector<int>> ps(std::string_view id, const call_context& ctx = {}) const;
 
-  // runc ps --format table <id> [ps_args...]: each ps argument is its own argv
-  // element (e.g. {"-o", "pid,comm"}); none by default (runc then uses -ef).
+  /// runc ps --format table `<id>` [ps_args...]: each ps argument is its own argv
+  /// element (e.g. {"-o", "pid,comm"}); none by default (runc then uses -ef).
   result<top_results> top(std::string_view id, std::span<const std::string> ps_args = {},
                           const call_context& ctx = {}) const;
 
-  // runc events --stats <id>: one sample of the container's resource usage.
-  // Parses stdout only; a failure is runc's real error (a missing container
-  // is errc::not_found; go-runc returns a bare EOF). A runtime without
-  // `events` (crun): errc::unsupported.
+  /// runc events --stats `<id>`: one sample of the container's resource usage.
+  /// Parses stdout only; a failure is runc's real error (a missing container
+  /// is errc::not_found; go-runc returns a bare EOF). A runtime without
+  /// `events` (crun): errc::unsupported.
   result<runcpp::stats> stats(std::string_view id, const call_context& ctx = {}) const;
 
-  // runc events --interval=<interval> <id>, as a pull-based event_stream that
-  // owns the runc process (see events.hpp). Returns once runc started; errors
-  // of runc itself (not_found, unsupported) arrive as the stream's last item.
-  // interval <= 0: errc::invalid_argument.
+  /// runc events --interval=`<interval>` `<id>`, as a pull-based event_stream that
+  /// owns the runc process (see events.hpp). Returns once runc started; errors
+  /// of runc itself (not_found, unsupported) arrive as the stream's last item.
+  /// interval <= 0: errc::invalid_argument.
   result<event_stream> events(std::string_view id, std::chrono::milliseconds interval,
                               const call_context& ctx = {}) const;
 
-  // runc update --resources=- [opts] <id>, writing `resources` as JSON to
-  // runc's stdin (only the fields that are set).
+  /// runc update --resources=- [opts] `<id>`, writing `resources` as JSON to
+  /// runc's stdin (only the fields that are set).
   result<void> update(std::string_view id, const spec::linux_resources& resources,
                       const update_options& opts = {}, const call_context& ctx = {}) const;
 
-  // runc checkpoint [opts] <id> (criu must work on this kernel).
+  /// runc checkpoint [opts] `<id>` (criu must work on this kernel).
   result<void> checkpoint(std::string_view id, const checkpoint_options& opts = {},
                           const call_context& ctx = {}) const;
 
-  // runc restore [opts] --bundle <bundle> <id>. Returns like run(): the
-  // container's status when not detached, 0 when detached.
+  /// runc restore [opts] --bundle `<bundle>` `<id>`. Returns like run(): the
+  /// container's status when not detached, 0 when detached.
   result<int> restore(std::string_view id, const std::filesystem::path& bundle, const restore_options& opts = {},
                       const call_context& ctx = {}) const;
 
-  // runc --version, parsed (runc and crun formats). Output that is not a
-  // version banner: errc::parse_error.
+  /// runc --version, parsed (runc and crun formats). Output that is not a
+  /// version banner: errc::parse_error.
   result<runcpp::version> version(const call_context& ctx = {}) const;
 
-  // runc features (runc >= 1.1, crun >= 1.8). A runtime without the command:
-  // errc::unsupported.
+  /// runc features (runc >= 1.1, crun >= 1.8). A runtime without the command:
+  /// errc::unsupported.
   result<runcpp::features> features(const call_context& ctx = {}) const;
 
-  // runc spec --bundle <bundle> [--rootless]: writes <bundle>/config.json.
-  // An existing config.json: errc::already_exists.
+  /// runc spec --bundle `<bundle>` [--rootless]: writes `<bundle>`/config.json.
+  /// An existing config.json: errc::already_exists.
   result<void> spec(const std::filesystem::path& bundle, const spec_options& opts = {},
                     const call_context& ctx = {}) const;
 

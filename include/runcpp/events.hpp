@@ -1,17 +1,19 @@
-// File: runcpp/events.hpp
-// event_stream: a running `runc events --interval=<d> <id>` and its output,
-// pulled one item at a time. No hidden threads: poll pollable() in any event
-// loop and call try_next(), or block in next(ctx), or iterate:
-//
-//   auto stream = runc.events("web", 250ms).value();
-//   for (runcpp::result<runcpp::event> item : stream) {
-//     if (!item) { std::cerr << item.error() << '\n'; continue; }   // one bad line
-//     if (item->kind() == runcpp::event_type::oom) ...
-//   }
-//   if (stream.ended()) std::cout << stream.end_status()->to_string();
-//
-// Backpressure is natural: runc blocks on its pipe while nobody reads.
-// Thread-safety: none; one thread drives a stream at a time. Moving is fine.
+/// @file
+/// event_stream: a running `runc events --interval=<d> <id>` and its output,
+/// pulled one item at a time. No hidden threads: poll pollable() in any event
+/// loop and call try_next(), or block in next(ctx), or iterate:
+///
+/// @code
+///   auto stream = runc.events("web", 250ms).value();
+///   for (runcpp::result<runcpp::event> item : stream) {
+///     if (!item) { std::cerr << item.error() << '\n'; continue; }   // one bad line
+///     if (item->kind() == runcpp::event_type::oom) ...
+///   }
+///   if (stream.ended()) std::cout << stream.end_status()->to_string();
+/// @endcode
+///
+/// Backpressure is natural: runc blocks on its pipe while nobody reads.
+/// Thread-safety: none; one thread drives a stream at a time. Moving is fine.
 #pragma once
 
 #include <chrono>
@@ -27,70 +29,87 @@
 
 namespace runcpp {
 
+/// The events of one `runc events` process, pulled by the caller: no thread is started.
+/// Owns the runc process and its stdout; move-only. Not thread-safe: use it from one
+/// thread at a time (pollable() may be polled from another).
 class event_stream {
  public:
   class impl;
+  /// Adopts an implementation; client::events() makes event_streams.
   explicit event_stream(std::unique_ptr<impl> p) noexcept;
+  /// Takes over `other`'s runc process; `other` is left empty.
   event_stream(event_stream&&) noexcept;
+  /// Stops this stream's runc (as the destructor does), then takes over `other`'s.
   event_stream& operator=(event_stream&&) noexcept;
-  // stop() with a bounded wait (SIGTERM, 1 s, SIGKILL); never blocks longer.
+  /// stop() with a bounded wait (SIGTERM, 1 s, SIGKILL); never blocks longer.
   ~event_stream();
 
-  // runc's stdout; POLLIN when try_next() may have something. Borrowed.
+  /// runc's stdout; POLLIN when try_next() may have something. Borrowed.
   int pollable() const noexcept;
 
-  // Non-blocking. An item when a complete line (or the end) is available:
-  // an event, or an error item — errc::parse_error for one malformed or
-  // overlong line (the stream continues at the next line), or, when runc
-  // exited non-zero, its classified error (e.g. not_found, unsupported for a
-  // runtime without `events`). nullopt when nothing is ready, or after the end.
+  /// Non-blocking. An item when a complete line (or the end) is available:
+  /// an event, or an error item — errc::parse_error for one malformed or
+  /// overlong line (the stream continues at the next line), or, when runc
+  /// exited non-zero, its classified error (e.g. not_found, unsupported for a
+  /// runtime without `events`). nullopt when nothing is ready, or after the end.
   std::optional<result<event>> try_next();
 
-  // Blocking: the next item, or nullopt at the end of the stream (runc exited
-  // and every item was returned; see end_status()). A deadline or stop request
-  // on ctx returns an errc::timeout / errc::cancelled item and leaves the
-  // stream running.
+  /// Blocking: the next item, or nullopt at the end of the stream (runc exited
+  /// and every item was returned; see end_status()). A deadline or stop request
+  /// on ctx returns an errc::timeout / errc::cancelled item and leaves the
+  /// stream running.
   std::optional<result<event>> next(const call_context& ctx = {});
 
-  // True once runc exited and every item was handed out.
+  /// True once runc exited and every item was handed out.
   bool ended() const noexcept;
-  // How runc ended (set once it exited).
+  /// How runc ended (set once it exited).
   std::optional<exit_status> end_status() const noexcept;
 
-  // Ends runc per `policy` (signal, grace, then SIGKILL) and reaps it; items
-  // not yet read are dropped. Idempotent: returns the exit status.
+  /// Ends runc per `policy` (signal, grace, then SIGKILL) and reaps it; items
+  /// not yet read are dropped. Idempotent: returns the exit status.
   result<exit_status> stop(const stop_policy& policy = {});
 
-  // Range-for over next() until the end.
+  /// Range-for over next() until the end.
   class iterator {
    public:
+    /// @{
+    /// Iterator member types: a single-pass input iterator over result<event>.
     using iterator_category = std::input_iterator_tag;
     using value_type = result<event>;
     using difference_type = std::ptrdiff_t;
+    /// @}
+    /// The end iterator.
     iterator() = default;
+    /// Reads the first item of `s` (blocking).
     explicit iterator(event_stream* s) : stream_(s) { ++*this; }
+    /// The current item: an event or an error item.
     const result<event>& operator*() const { return *item_; }
+    /// Reads the next item (blocking); becomes the end iterator at the end.
     iterator& operator++() {
       item_ = stream_->next();
       if (!item_) stream_ = nullptr;
       return *this;
     }
+    /// Reads the next item (blocking).
     void operator++(int) { ++*this; }
+    /// Equal when both are the end or both read the same stream.
     friend bool operator==(const iterator& a, const iterator& b) { return a.stream_ == b.stream_; }
 
    private:
     event_stream* stream_ = nullptr;
     std::optional<result<event>> item_;
   };
+  /// Starts reading (blocking for the first item).
   iterator begin() { return iterator(this); }
+  /// The end of the stream.
   iterator end() { return iterator(); }
 
  private:
   std::unique_ptr<impl> impl_;
 };
 
-// A Go duration for --interval: whole seconds as "5s", else milliseconds as
-// "250ms" (go-runc truncates to whole seconds and sends "0s" for 250ms).
+/// A Go duration for --interval: whole seconds as "5s", else milliseconds as
+/// "250ms" (go-runc truncates to whole seconds and sends "0s" for 250ms).
 std::string format_go_duration(std::chrono::milliseconds d);
 
 }  // namespace runcpp

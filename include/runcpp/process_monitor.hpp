@@ -1,9 +1,9 @@
-// File: runcpp/process_monitor.hpp
-// How runcpp starts runc and learns that it exited (go-runc: ProcessMonitor).
-// A monitor is per client (config::monitor), never global. The default monitor
-// uses posix_spawn and pidfds: it installs no signal handler, never calls
-// waitpid(-1) and keeps no global state, so it coexists with any other code in
-// the process that spawns children.
+/// @file
+/// How runcpp starts runc and learns that it exited (go-runc: ProcessMonitor).
+/// A monitor is per client (config::monitor), never global. The default monitor
+/// uses posix_spawn and pidfds: it installs no signal handler, never calls
+/// waitpid(-1) and keeps no global state, so it coexists with any other code in
+/// the process that spawns children.
 #pragma once
 
 #include <filesystem>
@@ -17,45 +17,49 @@
 
 namespace runcpp {
 
-// A fully prepared command. Everything is computed before any fork, so the
-// child runs only async-signal-safe code.
+/// A fully prepared command. Everything is computed before any fork, so the
+/// child runs only async-signal-safe code.
 struct spawn_request {
-  std::string executable{};              // resolved path to execve
-  std::vector<std::string> argv{};       // argv[0] as the caller named it
-  std::vector<std::string> env{};        // complete environment, KEY=VALUE
-  // fds[i] becomes fd i in the child (borrowed; -1 = /dev/null for 0..2).
-  // Every other fd is closed in the child.
+  std::string executable{};              ///< resolved path to execve
+  std::vector<std::string> argv{};       ///< argv[0] as the caller named it
+  std::vector<std::string> env{};        ///< complete environment, KEY=VALUE
+  /// fds[i] becomes fd i in the child (borrowed; -1 = /dev/null for 0..2).
+  /// Every other fd is closed in the child.
   std::vector<int> fds{};
-  std::filesystem::path work_dir{};      // empty = inherit
-  bool setpgid = false;                // child gets its own process group
-  int pdeath_signal = 0;               // PR_SET_PDEATHSIG; 0 = none
+  std::filesystem::path work_dir{};      ///< empty = inherit
+  bool setpgid = false;                ///< child gets its own process group
+  int pdeath_signal = 0;               ///< PR_SET_PDEATHSIG; 0 = none
 };
 
-// A started child. Not thread-safe: one thread drives it.
+/// A started child. Not thread-safe: one thread drives it.
 class child_process {
  public:
   virtual ~child_process() = default;
-  virtual int pid() const noexcept = 0;
-  // An fd that polls readable (POLLIN) once the child has exited. Borrowed.
+  virtual int pid() const noexcept = 0;  ///< the child's pid
+  /// An fd that polls readable (POLLIN) once the child has exited. Borrowed.
   virtual int exit_fd() const noexcept = 0;
-  // Non-blocking: the exit status once the child exited (and is reaped), else
-  // nullopt. After it returned a status it keeps returning the same one.
+  /// Non-blocking: the exit status once the child exited (and is reaped), else
+  /// nullopt. After it returned a status it keeps returning the same one.
   virtual result<std::optional<exit_status>> try_wait() = 0;
-  // Sends `sig` to the child (or, with to_group, to its process group). A
-  // child that already exited is not an error.
+  /// Sends `sig` to the child (or, with to_group, to its process group). A
+  /// child that already exited is not an error.
   virtual result<void> signal(int sig, bool to_group) = 0;
 };
 
-// Errors of start(): errc::spawn_failed with the errno as cause().
-// Thread-safety: start() may be called from many threads at once.
+/// Starts and waits for the runtime processes of a client (go-runc: ProcessMonitor);
+/// set one per client in config::monitor, none is global.
+/// Errors of start(): errc::spawn_failed with the errno as cause().
+/// Thread-safety: start() may be called from many threads at once.
 class process_monitor {
  public:
   virtual ~process_monitor() = default;
+  /// Spawns `req` and returns the running child. The child gets exactly req.fds, a default
+  /// signal disposition and an empty signal mask; every fd the monitor opens is close-on-exec.
   virtual result<std::unique_ptr<child_process>> start(const spawn_request& req) = 0;
 };
 
-// The default monitor: posix_spawn (a fork path only for pdeath_signal) plus
-// pidfd_open/waitid(P_PIDFD). Stateless; each call returns a new instance.
+/// The default monitor: posix_spawn (a fork path only for pdeath_signal) plus
+/// pidfd_open/waitid(P_PIDFD). Stateless; each call returns a new instance.
 std::shared_ptr<process_monitor> make_pidfd_monitor();
 
 }  // namespace runcpp

@@ -1,23 +1,25 @@
-// File: runcpp/reaper.hpp
-// A process_monitor for programs that are a subreaper and must reap every
-// child, like containerd's shim (go-runc: setting runc.Monitor to containerd's
-// reaper). One reaper thread waits with waitid(P_ALL) and is the only place in
-// the process that reaps; every exit (pid, status, time) is delivered to every
-// subscription. Subscribing happens before spawning, so no exit is lost, and
-// runc calls made through a client whose config::monitor is this reaper never
-// race it (no ECHILD).
-//
-//   auto r = runcpp::reaper::create({.become_subreaper = true}).value();
-//   runcpp::client runc({.monitor = r});
-//   auto sub = r->subscribe().value();         // before the container starts
-//   runc.run("web", bundle, {.pid_file = pidf, .detach = true});
-//   int pid = runcpp::read_pid_file(pidf).value();
-//   auto status = sub->wait(pid);              // the container's init exit
-//
-// Do not use it together with other code that calls wait()/waitpid(-1) in the
-// same process: two reapers race. Code that waits for one pid of its own
-// (waitpid(pid)) while a reaper runs may get ECHILD: start its children
-// through reaper::start() instead.
+/// @file
+/// A process_monitor for programs that are a subreaper and must reap every
+/// child, like containerd's shim (go-runc: setting runc.Monitor to containerd's
+/// reaper). One reaper thread waits with waitid(P_ALL) and is the only place in
+/// the process that reaps; every exit (pid, status, time) is delivered to every
+/// subscription. Subscribing happens before spawning, so no exit is lost, and
+/// runc calls made through a client whose config::monitor is this reaper never
+/// race it (no ECHILD).
+///
+/// @code
+///   auto r = runcpp::reaper::create({.become_subreaper = true}).value();
+///   runcpp::client runc({.monitor = r});
+///   auto sub = r->subscribe().value();         // before the container starts
+///   runc.run("web", bundle, {.pid_file = pidf, .detach = true});
+///   int pid = runcpp::read_pid_file(pidf).value();
+///   auto status = sub->wait(pid);              // the container's init exit
+/// @endcode
+///
+/// Do not use it together with other code that calls wait()/waitpid(-1) in the
+/// same process: two reapers race. Code that waits for one pid of its own
+/// (waitpid(pid)) while a reaper runs may get ECHILD: start its children
+/// through reaper::start() instead.
 #pragma once
 
 #include <chrono>
@@ -32,71 +34,76 @@
 
 namespace runcpp {
 
+/// One exit collected by the reaper thread.
 struct exit_event {
-  int pid = 0;
-  exit_status status = exit_status::exited(0);
-  std::chrono::system_clock::time_point when{};       // wall clock, for logs
-  std::chrono::steady_clock::time_point reaped_at{};  // for latency measurements
+  int pid = 0;  ///< the pid that exited
+  exit_status status = exit_status::exited(0);  ///< how it ended
+  std::chrono::system_clock::time_point when{};       ///< wall clock, for logs
+  std::chrono::steady_clock::time_point reaped_at{};  ///< for latency measurements
 };
 
+/// Options of reaper::create().
 struct reaper_options {
-  // prctl(PR_SET_CHILD_SUBREAPER): orphaned descendants (e.g. a container's
-  // init after `runc run --detach` exits) become this process's children and
-  // their exits are reported too. This is an attribute of the whole process,
-  // set by create(); it stays set after the reaper is destroyed.
+  /// prctl(PR_SET_CHILD_SUBREAPER): orphaned descendants (e.g. a container's
+  /// init after `runc run --detach` exits) become this process's children and
+  /// their exits are reported too. This is an attribute of the whole process,
+  /// set by create(); it stays set after the reaper is destroyed.
   bool become_subreaper = false;
 };
 
-// Thread-safety: every member may be called from any thread at any time.
+/// Thread-safety: every member may be called from any thread at any time.
 class reaper final : public process_monitor {
  public:
-  // Starts the reaper thread. Errors: errc::io_error (prctl, thread start).
+  /// Starts the reaper thread. Errors: errc::io_error (prctl, thread start).
   static result<std::shared_ptr<reaper>> create(reaper_options opts = {});
-  // Stops and joins the thread (waking it with a trivial child that exits at
-  // once: no signal is used). Children still running are not killed and are no
-  // longer reaped by anyone; a child_process from start() that outlives the
-  // reaper waits for its own child from then on (pidfd + waitid(P_PID)).
+  /// Stops and joins the thread (waking it with a trivial child that exits at
+  /// once: no signal is used). Children still running are not killed and are no
+  /// longer reaped by anyone; a child_process from start() that outlives the
+  /// reaper waits for its own child from then on (pidfd + waitid(P_PID)).
   ~reaper() override;
 
-  // A queue of every exit reaped after subscribe() returned. Unbounded while
-  // held (exits are small); drop it to unsubscribe. Its members may be called
-  // from several threads; each exit is handed out once.
+  /// A queue of every exit reaped after subscribe() returned. Unbounded while
+  /// held (exits are small); drop it to unsubscribe. Its members may be called
+  /// from several threads; each exit is handed out once.
   class subscription {
    public:
     virtual ~subscription() = default;
-    // Next exit, blocking until one arrives, the deadline, or a stop request.
-    // Errors: errc::timeout, errc::cancelled.
+    /// Next exit, blocking until one arrives, the deadline, or a stop request.
+    /// Errors: errc::timeout, errc::cancelled.
     virtual result<exit_event> next(const call_context& ctx = {}) = 0;
-    // Non-blocking.
+    /// Non-blocking.
     virtual std::optional<exit_event> try_next() = 0;
-    // The exit of `pid` (earlier exits of other pids stay queued for next()).
-    // Errors: errc::timeout, errc::cancelled.
+    /// The exit of `pid` (earlier exits of other pids stay queued for next()).
+    /// Errors: errc::timeout, errc::cancelled.
     virtual result<exit_status> wait(int pid, const call_context& ctx = {}) = 0;
-    // Readable (POLLIN) while an exit is queued; borrowed.
+    /// Readable (POLLIN) while an exit is queued; borrowed.
     virtual int pollable() const noexcept = 0;
   };
-  // Errors: errc::io_error (no eventfd for pollable()).
+  /// Errors: errc::io_error (no eventfd for pollable()).
   result<std::shared_ptr<subscription>> subscribe();
 
-  // process_monitor: posix_spawn (fork path for pdeath_signal, as the pidfd
-  // monitor); the reaper thread collects no exit of a pid it does not know
-  // while a start() is between its spawn and its registration, so it cannot
-  // reap a child unseen. Spawns from several threads run in parallel. The child_process's exit_fd() is an eventfd made
-  // readable when the reaper thread collected the exit; try_wait() only reads
-  // what the thread stored (it never waits itself, so never sees ECHILD).
-  // signal() never reaches a recycled pid. Dropping a child_process whose
-  // child still runs SIGKILLs it and waits until its exit was collected.
-  // The exit is also delivered to every subscription, before the
-  // child_process sees it.
+  /// process_monitor: posix_spawn (fork path for pdeath_signal, as the pidfd
+  /// monitor); the reaper thread collects no exit of a pid it does not know
+  /// while a start() is between its spawn and its registration, so it cannot
+  /// reap a child unseen. Spawns from several threads run in parallel. The child_process's exit_fd() is an eventfd made
+  /// readable when the reaper thread collected the exit; try_wait() only reads
+  /// what the thread stored (it never waits itself, so never sees ECHILD).
+  /// signal() never reaches a recycled pid. Dropping a child_process whose
+  /// child still runs SIGKILLs it and waits until its exit was collected.
+  /// The exit is also delivered to every subscription, before the
+  /// child_process sees it.
   result<std::unique_ptr<child_process>> start(const spawn_request& req) override;
 
+  /// Counters since create(), for tests and monitoring.
   struct statistics {
-    std::uint64_t reaped = 0;     // exits collected by waitid
-    std::uint64_t delivered = 0;  // exit deliveries to subscriptions and started children
+    std::uint64_t reaped = 0;     ///< exits collected by waitid
+    std::uint64_t delivered = 0;  ///< exit deliveries to subscriptions and started children
   };
+  /// A snapshot of the counters.
   statistics stats() const;
 
   class impl;
+  /// Adopts an implementation; use create() instead.
   explicit reaper(std::unique_ptr<impl> p) noexcept;
 
  private:

@@ -1,12 +1,14 @@
-// File: runcpp/result.hpp
-// result<T>: the return type of every fallible runcpp call. Its interface is a
-// subset of std::expected<T, runcpp::error> (has_value, operator bool, *, ->,
-// value, error, value_or, and_then, transform, or_else, transform_error), so it
-// can become an alias of std::expected once GCC and clang both ship it.
-//
-//   runcpp::result<runcpp::container> c = client.state("web");
-//   if (!c) std::cerr << c.error().to_string() << '\n';
-//   else    std::cout << c->pid << '\n';
+/// @file
+/// result<T>: the return type of every fallible runcpp call. Its interface is a
+/// subset of std::expected<T, runcpp::error> (has_value, operator bool, *, ->,
+/// value, error, value_or, and_then, transform, or_else, transform_error), so it
+/// can become an alias of std::expected once GCC and clang both ship it.
+///
+/// @code
+///   runcpp::result<runcpp::container> c = client.state("web");
+///   if (!c) std::cerr << c.error().to_string() << '\n';
+///   else    std::cout << c->pid << '\n';
+/// @endcode
 #pragma once
 
 #include <exception>
@@ -20,13 +22,14 @@
 
 namespace runcpp {
 
-// Thrown by result<T>::value() when the result holds an error. The only
-// exception runcpp throws besides std::bad_alloc.
+/// Thrown by result<T>::value() when the result holds an error. The only
+/// exception runcpp throws besides std::bad_alloc.
 class bad_result_access : public std::exception {
  public:
+  /// Holds `e`; what() is e.to_string().
   explicit bad_result_access(runcpp::error e) : error_(std::move(e)), what_(error_.to_string()) {}
-  const char* what() const noexcept override { return what_.c_str(); }
-  const runcpp::error& error() const noexcept { return error_; }
+  const char* what() const noexcept override { return what_.c_str(); }  ///< error().to_string()
+  const runcpp::error& error() const noexcept { return error_; }  ///< the error that value() found
 
  private:
   runcpp::error error_;
@@ -43,44 +46,69 @@ template <class U>
 struct is_result<result<U>> : std::true_type {};
 }  // namespace detail
 
-// Holds either a T or an error. Not thread-safe for concurrent mutation; const
-// access from several threads is fine (like any value type).
+/// Holds either a T or an error. Not thread-safe for concurrent mutation; const
+/// access from several threads is fine (like any value type).
 template <class T>
 class [[nodiscard]] result {
   static_assert(!std::is_reference_v<T>, "result<T&> is not supported");
 
  public:
+  /// @{
+  /// Member types, as in std::expected.
   using value_type = T;
   using error_type = runcpp::error;
+  /// @}
 
+  /// Holds a value-initialized T.
   result() requires std::is_default_constructible_v<T> : v_(std::in_place_index<0>) {}
+  /// @{
+  /// Holds the value `v`; implicit, as std::expected is from a T.
   result(const T& v) : v_(std::in_place_index<0>, v) {}           // NOLINT: implicit like expected
   result(T&& v) : v_(std::in_place_index<0>, std::move(v)) {}     // NOLINT
+  /// @}
+  /// Holds the error `e`; implicit, so a function returning result<T> can `return err;`.
   result(runcpp::error e) : v_(std::in_place_index<1>, std::move(e)) {}  // NOLINT
+  /// Holds a T made from `v`; implicit, as std::expected is.
   template <class U>
     requires(std::is_constructible_v<T, U &&> && !std::is_same_v<std::remove_cvref_t<U>, T> &&
              !std::is_same_v<std::remove_cvref_t<U>, runcpp::error> &&
              !detail::is_result<std::remove_cvref_t<U>>::value)
   result(U&& v) : v_(std::in_place_index<0>, std::forward<U>(v)) {}  // NOLINT
 
+  /// @{
+  /// True if it holds a value, false if it holds an error.
   bool has_value() const noexcept { return v_.index() == 0; }
   explicit operator bool() const noexcept { return has_value(); }
+  /// @}
 
+  /// @{
+  /// The value. Precondition: has_value() (unchecked, as in std::expected).
   T& operator*() & noexcept { return *std::get_if<0>(&v_); }
   const T& operator*() const& noexcept { return *std::get_if<0>(&v_); }
   T&& operator*() && noexcept { return std::move(*std::get_if<0>(&v_)); }
+  /// @}
+  /// @{
+  /// Member access to the value. Precondition: has_value().
   T* operator->() noexcept { return std::get_if<0>(&v_); }
   const T* operator->() const noexcept { return std::get_if<0>(&v_); }
+  /// @}
 
+  /// @{
+  /// The value; throws bad_result_access (holding a copy of the error) if there is none.
   T& value() & { check(); return **this; }
   const T& value() const& { check(); return **this; }
   T&& value() && { check(); return std::move(**this); }
+  /// @}
 
-  // Precondition: !has_value().
+  /// @{
+  /// The error. Precondition: !has_value().
   runcpp::error& error() & noexcept { return *std::get_if<1>(&v_); }
   const runcpp::error& error() const& noexcept { return *std::get_if<1>(&v_); }
   runcpp::error&& error() && noexcept { return std::move(*std::get_if<1>(&v_)); }
+  /// @}
 
+  /// @{
+  /// The value if there is one, else `fallback` converted to T.
   template <class U>
   T value_or(U&& fallback) const& {
     return has_value() ? **this : static_cast<T>(std::forward<U>(fallback));
@@ -89,8 +117,10 @@ class [[nodiscard]] result {
   T value_or(U&& fallback) && {
     return has_value() ? std::move(**this) : static_cast<T>(std::forward<U>(fallback));
   }
+  /// @}
 
-  // f(T) -> result<U>
+  /// @{
+  /// Chains a fallible step: `f(T)` returns a result; an error passes through unchanged.
   template <class F>
   auto and_then(F&& f) const& -> std::invoke_result_t<F, const T&> {
     if (has_value()) return std::invoke(std::forward<F>(f), **this);
@@ -101,7 +131,9 @@ class [[nodiscard]] result {
     if (has_value()) return std::invoke(std::forward<F>(f), std::move(**this));
     return std::move(error());
   }
-  // f(T) -> U, giving result<U>
+  /// @}
+  /// Maps the value: `f(T)` returns a plain U (or void), giving `result<U>`; an error
+  /// passes through unchanged.
   template <class F>
   auto transform(F&& f) const& -> result<std::invoke_result_t<F, const T&>> {
     using U = std::invoke_result_t<F, const T&>;
@@ -113,13 +145,14 @@ class [[nodiscard]] result {
       return std::invoke(std::forward<F>(f), **this);
     }
   }
-  // f(error) -> result<T>
+  /// Recovers from an error: `f(error)` returns a result of the same type; a value
+  /// passes through unchanged.
   template <class F>
   result or_else(F&& f) const& {
     if (has_value()) return *this;
     return std::invoke(std::forward<F>(f), error());
   }
-  // f(error) -> error
+  /// Maps the error: `f(error)` returns a new error; a value passes through unchanged.
   template <class F>
   result transform_error(F&& f) const& {
     if (has_value()) return *this;
@@ -133,30 +166,48 @@ class [[nodiscard]] result {
   std::variant<T, runcpp::error> v_;
 };
 
+/// The result of a call that returns nothing on success: success, or an error.
+/// Same interface as result<T> without a value.
 template <>
 class [[nodiscard]] result<void> {
  public:
+  /// @{
+  /// Member types, as in std::expected<void, error>.
   using value_type = void;
   using error_type = runcpp::error;
+  /// @}
 
+  /// Success.
   result() noexcept = default;
+  /// Holds the error `e`; implicit, so a function returning result<void> can `return err;`.
   result(runcpp::error e) : e_(std::move(e)) {}  // NOLINT: implicit like unexpected
 
+  /// @{
+  /// True on success, false if it holds an error.
   bool has_value() const noexcept { return !e_.has_value(); }
   explicit operator bool() const noexcept { return has_value(); }
+  /// @}
+  /// Does nothing (std::expected<void, E> has it too).
   void operator*() const noexcept {}
+  /// Throws bad_result_access (holding a copy of the error) if there is one.
   void value() const {
     if (e_) throw bad_result_access(*e_);
   }
+  /// @{
+  /// The error. Precondition: !has_value().
   runcpp::error& error() & noexcept { return *e_; }
   const runcpp::error& error() const& noexcept { return *e_; }
   runcpp::error&& error() && noexcept { return std::move(*e_); }
+  /// @}
 
+  /// Chains a fallible step: `f()` returns a result; an error passes through unchanged.
   template <class F>
   auto and_then(F&& f) const -> std::invoke_result_t<F> {
     if (has_value()) return std::invoke(std::forward<F>(f));
     return error();
   }
+  /// On success returns `f()` as a result (result<void> if f returns void); an error
+  /// passes through unchanged.
   template <class F>
   auto transform(F&& f) const -> result<std::invoke_result_t<F>> {
     using U = std::invoke_result_t<F>;
@@ -168,11 +219,13 @@ class [[nodiscard]] result<void> {
       return std::invoke(std::forward<F>(f));
     }
   }
+  /// Recovers from an error: `f(error)` returns a result<void>; success passes through.
   template <class F>
   result or_else(F&& f) const {
     if (has_value()) return *this;
     return std::invoke(std::forward<F>(f), error());
   }
+  /// Maps the error: `f(error)` returns a new error; success passes through.
   template <class F>
   result transform_error(F&& f) const {
     if (has_value()) return *this;

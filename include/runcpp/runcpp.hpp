@@ -1,5 +1,16 @@
-// File: runcpp/runcpp.hpp
-// Umbrella header: everything runcpp offers.
+/// @file
+/// Umbrella header: everything runcpp offers.
+///
+/// @mainpage runcpp
+/// runcpp drives the `runc` container runtime (and runc-compatible CLIs such as
+/// `crun`) from C++20: the C++ counterpart of containerd's Go package go-runc.
+/// Start with runcpp::client (one const, thread-safe method per runc command, each
+/// returning runcpp::result), runcpp::config and runcpp::call_context; the option
+/// structs are in options.hpp, IO in io.hpp and socket.hpp, the process monitors in
+/// process_monitor.hpp and reaper.hpp. Errors are runcpp::error with a runcpp::errc.
+///
+/// Guides (in the source tree): README.md, docs/getting-started.md,
+/// docs/go-runc-migration.md and docs/runtimes.md.
 #pragma once
 
 #include <runcpp/call_context.hpp>
