@@ -27,7 +27,8 @@ inline std::string json_quote(const std::string& s) {
 
 // <bundle>/rootfs from the static /bin/busybox with `applets` linked to it,
 // <bundle>/config.json from `runc spec`, edited to run `args` without a terminal.
-inline runcpp::result<void> make_busybox_bundle(const runcpp::client& runc, const std::filesystem::path& bundle,
+inline runcpp::result<void> make_busybox_bundle(const runcpp::client& runc,
+                                                const std::filesystem::path& bundle,
                                                 const std::vector<std::string>& args,
                                                 std::initializer_list<const char*> applets) {
   namespace fs = std::filesystem;

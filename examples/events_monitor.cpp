@@ -102,11 +102,12 @@ int monitor(options opt, std::stop_token interrupted) {
   if (opt.id.empty()) {
     // A workload: one busy loop in the background, and a string that doubles
     // every second (1 MiB -> 16 MiB); the container exits after ~5 s.
-    const std::vector<std::string> args{
-        "sh", "-c",
-        "while :; do :; done & x=$(yes | head -c 1048576); for n in 1 2 3 4; do sleep 1; x=$x$x; done; sleep 1"};
+    const std::vector<std::string> args{"sh", "-c",
+                                        "while :; do :; done & x=$(yes | head -c 1048576); for n in 1 2 3 4; "
+                                        "do sleep 1; x=$x$x; done; sleep 1"};
     if (auto r = examples::make_busybox_bundle(runc, dir.path / "bundle", args,
-                                                 {"sh", "cat", "echo", "sleep", "head", "yes", "ps"}); !r)
+                                               {"sh", "cat", "echo", "sleep", "head", "yes", "ps"});
+        !r)
       return std::cerr << "bundle: " << r.error() << '\n', 1;
     opt.id = "runcpp-events-" + std::to_string(::getpid());
     own.id = opt.id;
@@ -114,7 +115,8 @@ int monitor(options opt, std::stop_token interrupted) {
       return std::cerr << "run: " << r.error() << '\n', 1;
     if (auto r = runc.update(opt.id, {.memory = {{.limit = memory_limit}}}, {}, ctx); !r)
       return std::cerr << "update: " << r.error() << '\n', 1;
-    std::cout << "started container " << opt.id << " (memory limit set to " << format_mib(memory_limit) << ")\n";
+    std::cout << "started container " << opt.id << " (memory limit set to " << format_mib(memory_limit)
+              << ")\n";
   }
 
   auto stream = runc.events(opt.id, opt.interval, ctx);

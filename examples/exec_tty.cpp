@@ -24,8 +24,8 @@
 // root). Without it, it builds a busybox bundle in a temporary directory
 // (static /bin/busybox + runcpp's own `spec` call), runs a detached
 // `sleep 1000` container there, and removes it at the end. Needs root.
-#include <pthread.h>
 #include <poll.h>
+#include <pthread.h>
 #include <sys/ioctl.h>
 #include <sys/signalfd.h>
 #include <termios.h>
@@ -46,8 +46,8 @@
 
 #include <runcpp/runcpp.hpp>
 
-#include "busybox_bundle.hpp"
 #include <runcpp/socket.hpp>
+#include "busybox_bundle.hpp"
 
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
@@ -117,9 +117,8 @@ void interact(const runcpp::console& tty, int winch_fd) {
   bool stdin_open = true;
   std::array<char, 4096> buf;
   while (true) {
-    std::array<pollfd, 3> p{{{stdin_open ? STDIN_FILENO : -1, POLLIN, 0},
-                             {tty.fd(), POLLIN, 0},
-                             {winch_fd, POLLIN, 0}}};
+    std::array<pollfd, 3> p{
+        {{stdin_open ? STDIN_FILENO : -1, POLLIN, 0}, {tty.fd(), POLLIN, 0}, {winch_fd, POLLIN, 0}}};
     if (::poll(p.data(), p.size(), -1) < 0) {
       if (errno == EINTR) continue;
       return;
@@ -139,8 +138,8 @@ void interact(const runcpp::console& tty, int winch_fd) {
       if (n > 0) {
         write_all(tty.fd(), buf.data(), static_cast<std::size_t>(n));
       } else if (n == 0 || errno != EINTR) {
-        stdin_open = false;                 // our input ended (a pipe, not a terminal):
-        write_all(tty.fd(), "\x04", 1);     // Ctrl-D tells the shell so
+        stdin_open = false;              // our input ended (a pipe, not a terminal):
+        write_all(tty.fd(), "\x04", 1);  // Ctrl-D tells the shell so
       }
     }
   }
@@ -182,7 +181,10 @@ int run(options opt, int winch_fd) {
   container_guard own{runc, {}};
   if (opt.id.empty()) {
     // Our own container to join: sleep 1000, removed at the end.
-    if (auto r = examples::make_busybox_bundle(runc, dir.path / "bundle", {"sleep", "1000"}, {"sh", "cat", "echo", "sleep", "ls", "ps", "stty", "vi", "top", "clear", "reset"}); !r)
+    if (auto r = examples::make_busybox_bundle(runc, dir.path / "bundle", {"sleep", "1000"},
+                                               {"sh", "cat", "echo", "sleep", "ls", "ps", "stty", "vi", "top",
+                                                "clear", "reset"});
+        !r)
       return std::cerr << "bundle: " << r.error() << '\n', 1;
     opt.id = "runcpp-exec-tty-" + std::to_string(::getpid());
     own.id = opt.id;
@@ -208,8 +210,10 @@ int run(options opt, int winch_fd) {
   if (!tty) return std::cerr << "receiving the terminal: " << tty.error() << '\n', 1;
 
   auto ws = our_size();
-  if (ws && !opt.script) (void)tty->resize(ws->ws_row, ws->ws_col);
-  else if (auto r = tty->resize(opt.rows, opt.cols); !r) std::cerr << "resize: " << r.error() << '\n';
+  if (ws && !opt.script)
+    (void)tty->resize(ws->ws_row, ws->ws_col);
+  else if (auto r = tty->resize(opt.rows, opt.cols); !r)
+    std::cerr << "resize: " << r.error() << '\n';
 
   if (opt.script) {
     std::string input = *opt.script + "\n";

@@ -51,7 +51,8 @@ void show(const runcpp::container& c) {
 // rootfs from /bin/busybox, config.json from `runc spec` via runcpp, edited to
 // run `sleep 1000` without a terminal.
 bool make_bundle(const runcpp::client& runc, const fs::path& bundle) {
-  auto made = examples::make_busybox_bundle(runc, bundle, {"sleep", "1000"}, {"sh", "sleep", "ps", "cat", "echo"});
+  auto made =
+      examples::make_busybox_bundle(runc, bundle, {"sleep", "1000"}, {"sh", "sleep", "ps", "cat", "echo"});
   if (!check(made, "runc spec --bundle " + bundle.string())) return false;
   std::cout << "   rootfs: busybox-static; process: sleep 1000\n";
   return true;
@@ -86,7 +87,8 @@ int demo(const std::string& runtime) {
   step("version");
   auto v = runc.version(ctx);
   if (!v) return std::cout << "   FAILED: " << v.error() << '\n', 1;
-  std::cout << "   " << v->runtime << ' ' << v->version << " (spec " << v->spec << ", commit " << v->commit << ")\n";
+  std::cout << "   " << v->runtime << ' ' << v->version << " (spec " << v->spec << ", commit " << v->commit
+            << ")\n";
 
   step("bundle in " + dir.string());
   if (!make_bundle(runc, dir / "bundle")) return 1;
@@ -119,20 +121,25 @@ int demo(const std::string& runtime) {
 
   step("exec with pipes: sh -c 'echo hello from $(hostname); exit 7'");
   if (auto io = runcpp::pipe_io::create(-1, -1, {.open_stdin = false})) {
-    runcpp::spec::process p{.args = std::vector<std::string>{"sh", "-c", "echo hello from $(hostname); exit 7"},
+    runcpp::spec::process p{.args =
+                                std::vector<std::string>{"sh", "-c", "echo hello from $(hostname); exit 7"},
                             .env = std::vector<std::string>{"PATH=/bin"},
                             .cwd = "/"};
     auto status = runc.exec(id, p, {.io = *io}, ctx);
     std::string out;
     char buf[256];
-    for (ssize_t n; (n = ::read((*io)->stdout_fd(), buf, sizeof buf)) > 0;) out.append(buf, static_cast<std::size_t>(n));
-    if (status) std::cout << "   output: " << out << "   exit status: " << *status << '\n';
-    else std::cout << "   FAILED: " << status.error() << '\n';
+    for (ssize_t n; (n = ::read((*io)->stdout_fd(), buf, sizeof buf)) > 0;)
+      out.append(buf, static_cast<std::size_t>(n));
+    if (status)
+      std::cout << "   output: " << out << "   exit status: " << *status << '\n';
+    else
+      std::cout << "   FAILED: " << status.error() << '\n';
   }
 
   step("stats (runc events --stats)");
   if (auto s = runc.stats(id, ctx)) {
-    if (s->cpu && s->cpu->usage && s->cpu->usage->total) std::cout << "   cpu total: " << *s->cpu->usage->total << " ns\n";
+    if (s->cpu && s->cpu->usage && s->cpu->usage->total)
+      std::cout << "   cpu total: " << *s->cpu->usage->total << " ns\n";
     if (s->memory && s->memory->usage && s->memory->usage->usage)
       std::cout << "   memory usage: " << *s->memory->usage->usage << " bytes\n";
     if (s->pids && s->pids->current) std::cout << "   pids: " << *s->pids->current << '\n';
@@ -144,8 +151,8 @@ int demo(const std::string& runtime) {
   if (!check(runc.pause(id, ctx), "paused")) return 1;
   if (auto p = runc.state(id, ctx)) show(*p);
   auto remove_running = runc.remove(id, {}, ctx);
-  std::cout << "   remove without --force is refused: " << runcpp::to_string(remove_running.error().code()) << ": "
-            << remove_running.error().message() << '\n';
+  std::cout << "   remove without --force is refused: " << runcpp::to_string(remove_running.error().code())
+            << ": " << remove_running.error().message() << '\n';
 
   step("resume");
   if (!check(runc.resume(id, ctx), "resumed")) return 1;
@@ -165,7 +172,8 @@ int demo(const std::string& runtime) {
   step("remove");
   if (!check(runc.remove(id, {}, ctx), "deleted")) return 1;
   auto gone = runc.state(id, ctx);
-  std::cout << "   state now: " << runcpp::to_string(gone.error().code()) << ": " << gone.error().message() << '\n';
+  std::cout << "   state now: " << runcpp::to_string(gone.error().code()) << ": " << gone.error().message()
+            << '\n';
   std::cout << "\nDemo finished: the container went through its whole life via runcpp.\n";
   return 0;
 }

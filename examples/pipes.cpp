@@ -91,7 +91,8 @@ int run(const std::string& runtime, fs::path root) {
   const std::vector<std::string> args{
       "sh", "-c", "read name; echo \"hello, $name\"; echo 'a line on stderr' >&2; echo goodbye; exit 3"};
   if (auto r = examples::make_busybox_bundle(runc, dir / "bundle", args,
-                                                 {"sh", "cat", "echo", "sleep", "head", "tr", "stty", "ps"}); !r)
+                                             {"sh", "cat", "echo", "sleep", "head", "tr", "stty", "ps"});
+      !r)
     return std::cerr << "bundle: " << r.error() << '\n', 1;
 
   auto io = runcpp::pipe_io::create();
@@ -119,8 +120,8 @@ int run(const std::string& runtime, fs::path root) {
   bool out_open = true, err_open = true;
   const auto give_up = std::chrono::steady_clock::now() + 30s;
   while ((out_open || err_open) && std::chrono::steady_clock::now() < give_up) {
-    std::array<pollfd, 2> p{{{out_open ? (*io)->stdout_fd() : -1, POLLIN, 0},
-                             {err_open ? (*io)->stderr_fd() : -1, POLLIN, 0}}};
+    std::array<pollfd, 2> p{
+        {{out_open ? (*io)->stdout_fd() : -1, POLLIN, 0}, {err_open ? (*io)->stderr_fd() : -1, POLLIN, 0}}};
     if (::poll(p.data(), p.size(), 1000) <= 0) continue;
     if (p[0].revents != 0) out_open = pump(p[0].fd, out_pending, "[stdout] ");
     if (p[1].revents != 0) err_open = pump(p[1].fd, err_pending, "[stderr] ");
@@ -153,9 +154,12 @@ int main(int argc, char** argv) {
   fs::path root;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
-    if (a == "--runtime" && i + 1 < argc) runtime = argv[++i];
-    else if (a == "--root" && i + 1 < argc) root = argv[++i];
-    else return std::cerr << "usage: " << argv[0] << " [--runtime runc] [--root DIR]\n", 2;
+    if (a == "--runtime" && i + 1 < argc)
+      runtime = argv[++i];
+    else if (a == "--root" && i + 1 < argc)
+      root = argv[++i];
+    else
+      return std::cerr << "usage: " << argv[0] << " [--runtime runc] [--root DIR]\n", 2;
   }
   if (::geteuid() != 0) {
     std::cerr << "pipes: runc needs root to create containers; run it as root.\n";

@@ -53,9 +53,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
 
   recorded_count = 0;
   recorded_overflow = false;
-  auto r = runcpp::detail::parse_fd_message(std::span<const char>(payload.get(), payload_len),
-                                            std::span<const unsigned char>(control.get() + offset, control_len),
-                                            flags, record_close);
+  auto r =
+      runcpp::detail::parse_fd_message(std::span<const char>(payload.get(), payload_len),
+                                       std::span<const unsigned char>(control.get() + offset, control_len),
+                                       flags, record_close);
   if (recorded_overflow) std::abort();
   if (r) {
     const int fd = r->fd.release();  // an arbitrary number from the input: never close it
@@ -63,7 +64,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (recorded_count != 0) std::abort();
     if ((flags & (MSG_CTRUNC | MSG_TRUNC)) != 0) std::abort();
     if (payload_len >= runcpp::detail::fd_message_payload_size) std::abort();
-    if (r->name.size() != payload_len || std::memcmp(r->name.data(), payload.get(), payload_len) != 0) std::abort();
+    if (r->name.size() != payload_len || std::memcmp(r->name.data(), payload.get(), payload_len) != 0)
+      std::abort();
     return 0;
   }
   if (r.error().code() != runcpp::errc::protocol_error) std::abort();

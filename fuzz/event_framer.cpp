@@ -107,7 +107,8 @@ void check_parsed(std::size_t max_line, std::string_view stream, const std::vect
     if (r.error().code() != runcpp::errc::parse_error) std::abort();
     const std::string& message = r.error().message();
     if (l.overlong) {
-      if (message != where + " is longer than " + std::to_string(f.max_line()) + " bytes; skipped it") std::abort();
+      if (message != where + " is longer than " + std::to_string(f.max_line()) + " bytes; skipped it")
+        std::abort();
     } else if (message.rfind(where + ": event JSON: ", 0) != 0) {
       std::abort();
     }

@@ -43,11 +43,16 @@ struct target {
 };
 
 constexpr target targets[] = {
-    {"ps_output", fuzz_ps_output},       {"ps_json", fuzz_ps_json},
-    {"version", fuzz_version},           {"state_json", fuzz_state_json},
-    {"features_json", fuzz_features_json}, {"stats_json", fuzz_stats_json},
-    {"event_framer", fuzz_event_framer}, {"pid_file", fuzz_pid_file},
-    {"runtime_log", fuzz_runtime_log},   {"spec_json", fuzz_spec_json},
+    {"ps_output", fuzz_ps_output},
+    {"ps_json", fuzz_ps_json},
+    {"version", fuzz_version},
+    {"state_json", fuzz_state_json},
+    {"features_json", fuzz_features_json},
+    {"stats_json", fuzz_stats_json},
+    {"event_framer", fuzz_event_framer},
+    {"pid_file", fuzz_pid_file},
+    {"runtime_log", fuzz_runtime_log},
+    {"spec_json", fuzz_spec_json},
     {"cmsg", fuzz_cmsg},
 };
 
@@ -63,7 +68,8 @@ int usage() {
 int main(int argc, char** argv) {
   if (argc < 3) return usage();
   const std::string_view name = argv[1];
-  const auto it = std::find_if(std::begin(targets), std::end(targets), [&](const target& t) { return t.name == name; });
+  const auto it =
+      std::find_if(std::begin(targets), std::end(targets), [&](const target& t) { return t.name == name; });
   if (it == std::end(targets)) return usage();
 
   namespace fs = std::filesystem;

@@ -22,8 +22,8 @@ void round_trip(std::string_view in, Parse parse) {
   const std::string json = runcpp::spec::to_json(*first);
   const auto second = parse(json);
   if (!second) {
-    std::fprintf(stderr, "to_json output does not parse: %s\n  json: %s\n",
-                 second.error().message().c_str(), json.c_str());
+    std::fprintf(stderr, "to_json output does not parse: %s\n  json: %s\n", second.error().message().c_str(),
+                 json.c_str());
     std::abort();
   }
   if (!(*second == *first)) {

@@ -21,7 +21,7 @@ constexpr std::size_t data_offset = CMSG_LEN(0);  // CMSG_ALIGN(sizeof(cmsghdr))
 constexpr std::size_t align_up(std::size_t n) { return CMSG_ALIGN(n); }
 
 struct walk {
-  std::vector<int> fds;     // from well-formed SCM_RIGHTS messages, in order
+  std::vector<int> fds;      // from well-formed SCM_RIGHTS messages, in order
   std::size_t messages = 0;  // well-formed control messages of any kind
   bool foreign = false;      // a message that is not SOL_SOCKET/SCM_RIGHTS
   bool malformed = false;    // a bad cmsg_len
@@ -85,7 +85,8 @@ result<received_fd> parse_fd_message(std::span<const char> payload, std::span<co
     problem = "invalid fd " + std::to_string(w.fds.front());
   }
 
-  if (problem.empty()) return received_fd{unique_fd(w.fds.front()), std::string(payload.begin(), payload.end())};
+  if (problem.empty())
+    return received_fd{unique_fd(w.fds.front()), std::string(payload.begin(), payload.end())};
 
   std::sort(w.fds.begin(), w.fds.end());
   w.fds.erase(std::unique(w.fds.begin(), w.fds.end()), w.fds.end());

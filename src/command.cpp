@@ -5,7 +5,6 @@
 
 #include "json/parse.hpp"
 
-
 #include "fd.hpp"
 #include "runtime_log.hpp"
 #include "temp_file.hpp"
@@ -76,7 +75,8 @@ std::string_view rootless_value(rootless_mode m) {
 }
 
 std::vector<std::string> with_globals(const config& cfg, std::vector<std::string> sub,
-                                      const std::filesystem::path& log = {}, log_format format = log_format::none) {
+                                      const std::filesystem::path& log = {},
+                                      log_format format = log_format::none) {
   auto args = global_args(cfg, log, format);
   args.insert(args.end(), std::make_move_iterator(sub.begin()), std::make_move_iterator(sub.end()));
   return args;
@@ -106,14 +106,15 @@ constexpr std::size_t log_read_cap = std::size_t{64} * 1024;
 }  // namespace
 
 std::vector<std::string> global_args(const config& cfg, const std::filesystem::path& log, log_format format) {
-  return std::move(argv_builder()
-                       .option("--root", cfg.root.string())
-                       .flag("--debug", cfg.debug)
-                       .option("--log", (log.empty() ? cfg.log : log).string())
-                       .option("--log-format", format_name(format != log_format::none ? format : cfg.log_format))
-                       .flag("--systemd-cgroup", cfg.systemd_cgroup)
-                       .joined("--rootless=", rootless_value(cfg.rootless))
-                       .append(cfg.extra_args))
+  return std::move(
+             argv_builder()
+                 .option("--root", cfg.root.string())
+                 .flag("--debug", cfg.debug)
+                 .option("--log", (log.empty() ? cfg.log : log).string())
+                 .option("--log-format", format_name(format != log_format::none ? format : cfg.log_format))
+                 .flag("--systemd-cgroup", cfg.systemd_cgroup)
+                 .joined("--rootless=", rootless_value(cfg.rootless))
+                 .append(cfg.extra_args))
       .take();
 }
 
@@ -128,7 +129,8 @@ result<void> check_terminal(bool terminal, bool detached, bool console_socket) {
   return {};
 }
 
-std::optional<bool> bundle_terminal(const std::filesystem::path& bundle, const std::filesystem::path& work_dir) {
+std::optional<bool> bundle_terminal(const std::filesystem::path& bundle,
+                                    const std::filesystem::path& work_dir) {
   auto path = (bundle.is_relative() && !work_dir.empty() ? work_dir / bundle : bundle) / "config.json";
   std::string text = read_tail(path, 0, std::size_t{16} << 20);
   auto j = parse_json(text);
@@ -143,7 +145,10 @@ std::optional<bool> bundle_terminal(const std::filesystem::path& bundle, const s
 
 error reworded(const error& e, errc code, std::string message) {
   error out(code, std::move(message));
-  out.with_argv(e.argv()).with_stderr(e.stderr_text()).with_runtime_message(e.runtime_message()).with_cause(e.cause());
+  out.with_argv(e.argv())
+      .with_stderr(e.stderr_text())
+      .with_runtime_message(e.runtime_message())
+      .with_cause(e.cause());
   if (e.exit()) out.with_exit(*e.exit());
   return out;
 }
@@ -172,7 +177,11 @@ error command_error(const outcome& out, std::string_view log_text) {
     code = classify_message(msg);
   else
     msg = out.argv.front() + " failed with " + out.status.to_string();
-  return error(code, msg).with_argv(out.argv).with_exit(out.status).with_stderr(out.err).with_runtime_message(runtime_msg);
+  return error(code, msg)
+      .with_argv(out.argv)
+      .with_exit(out.status)
+      .with_stderr(out.err)
+      .with_runtime_message(runtime_msg);
 }
 
 result<std::string> run_capture(const config& cfg, const call_context& ctx, std::vector<std::string> sub,

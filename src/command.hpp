@@ -23,12 +23,13 @@ class argv_builder {
  public:
   explicit argv_builder(std::string_view first = {});
   argv_builder& add(std::string_view arg);
-  argv_builder& flag(std::string_view name, bool on);                  // name
-  argv_builder& option(std::string_view name, std::string_view value); // name value (if value non-empty)
-  argv_builder& joined(std::string_view name_eq, std::string_view value); // name=value (if value non-empty)
-  argv_builder& absolute(std::string_view name, const std::filesystem::path& p); // name abs(p) (if non-empty)
-  argv_builder& count(std::string_view name, std::size_t n);            // name n (if n > 0)
-  argv_builder& socket(std::string_view name, const fd_socket* s);      // name path (if s)
+  argv_builder& flag(std::string_view name, bool on);                      // name
+  argv_builder& option(std::string_view name, std::string_view value);     // name value (if value non-empty)
+  argv_builder& joined(std::string_view name_eq, std::string_view value);  // name=value (if value non-empty)
+  argv_builder& absolute(std::string_view name,
+                         const std::filesystem::path& p);           // name abs(p) (if non-empty)
+  argv_builder& count(std::string_view name, std::size_t n);        // name n (if n > 0)
+  argv_builder& socket(std::string_view name, const fd_socket* s);  // name path (if s)
   argv_builder& repeated(std::string_view name, const std::vector<std::string>& values);  // name v, per v
   argv_builder& append(const std::vector<std::string>& args);
   std::vector<std::string> take() && { return std::move(args_); }
@@ -44,7 +45,8 @@ result<void> check_terminal(bool terminal, bool detached, bool console_socket);
 
 // process.terminal from <bundle>/config.json (a relative bundle is taken
 // relative to `work_dir` when set); nullopt when it cannot be read.
-std::optional<bool> bundle_terminal(const std::filesystem::path& bundle, const std::filesystem::path& work_dir);
+std::optional<bool> bundle_terminal(const std::filesystem::path& bundle,
+                                    const std::filesystem::path& work_dir);
 
 // go-runc's global flags, in its order. `log` overrides config::log when
 // non-empty; `format` overrides config::log_format when not none.
@@ -62,10 +64,10 @@ result<void> run_simple(const config& cfg, const call_context& ctx, std::vector<
 
 // How a container-spawning command (create, run, exec, restore) runs.
 struct io_call {
-  runcpp::io* io = nullptr;        // null = /dev/null
-  std::vector<int> extra_fds{};    // borrowed, become fds 3.. in runc
+  runcpp::io* io = nullptr;           // null = /dev/null
+  std::vector<int> extra_fds{};       // borrowed, become fds 3.. in runc
   std::vector<fd_socket*> sockets{};  // told runtime_exited() once runc is gone
-  std::filesystem::path log{};     // this call's --log (exec), replacing config::log
+  std::filesystem::path log{};        // this call's --log (exec), replacing config::log
   // Foreground run/exec/restore: runc exits with the container's status, so a
   // non-zero exit without an error record in runc's log is a value.
   bool status_is_value = false;

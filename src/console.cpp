@@ -18,13 +18,15 @@ result<void> console::resize(unsigned short rows, unsigned short cols) const {
   winsize ws{};
   ws.ws_row = rows;
   ws.ws_col = cols;
-  if (::ioctl(master_.get(), TIOCSWINSZ, &ws) != 0) return detail::sys_error(errc::io_error, "console resize (TIOCSWINSZ)");
+  if (::ioctl(master_.get(), TIOCSWINSZ, &ws) != 0)
+    return detail::sys_error(errc::io_error, "console resize (TIOCSWINSZ)");
   return {};
 }
 
 result<console::window_size> console::size() const {
   winsize ws{};
-  if (::ioctl(master_.get(), TIOCGWINSZ, &ws) != 0) return detail::sys_error(errc::io_error, "console size (TIOCGWINSZ)");
+  if (::ioctl(master_.get(), TIOCGWINSZ, &ws) != 0)
+    return detail::sys_error(errc::io_error, "console size (TIOCGWINSZ)");
   return window_size{ws.ws_row, ws.ws_col};
 }
 
@@ -42,7 +44,8 @@ result<termios> get_and_save(int fd, std::shared_ptr<Saved>& saved, const char* 
 }
 
 result<void> apply(int fd, const termios& t, const char* what) {
-  if (::tcsetattr(fd, TCSANOW, &t) != 0) return detail::sys_error(errc::io_error, std::string(what) + " (tcsetattr)");
+  if (::tcsetattr(fd, TCSANOW, &t) != 0)
+    return detail::sys_error(errc::io_error, std::string(what) + " (tcsetattr)");
   return {};
 }
 

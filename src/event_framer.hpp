@@ -44,9 +44,9 @@ class event_framer {
   // split so the framing can be checked (and fuzzed) apart from the JSON
   // parser, which costs far more per line than cutting it.
   struct line {
-    std::string text;        // without the line end; empty when overlong
-    std::uint64_t number;    // 1-based line number in the stream
-    bool overlong;           // longer than max_line; its bytes were dropped
+    std::string text;      // without the line end; empty when overlong
+    std::uint64_t number;  // 1-based line number in the stream
+    bool overlong;         // longer than max_line; its bytes were dropped
     friend bool operator==(const line&, const line&) = default;
   };
 

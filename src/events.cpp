@@ -18,8 +18,8 @@ namespace runcpp {
 
 class event_stream::impl {
  public:
-  impl(std::vector<std::string> argv, std::shared_ptr<process_monitor> monitor, std::unique_ptr<child_process> child,
-       unique_fd out, unique_fd err, bool to_group)
+  impl(std::vector<std::string> argv, std::shared_ptr<process_monitor> monitor,
+       std::unique_ptr<child_process> child, unique_fd out, unique_fd err, bool to_group)
       : argv_(std::move(argv)),
         monitor_(std::move(monitor)),
         child_(std::move(child)),
@@ -45,10 +45,12 @@ class event_stream::impl {
     while (true) {
       if (auto item = try_next()) return item;
       if (ended_) return std::nullopt;
-      if (ctx.stop.stop_requested()) return result<event>(error(errc::cancelled, "waiting for an event was cancelled"));
+      if (ctx.stop.stop_requested())
+        return result<event>(error(errc::cancelled, "waiting for an event was cancelled"));
       int timeout = -1;
       if (ctx.deadline) {
-        auto left = std::chrono::ceil<std::chrono::milliseconds>(*ctx.deadline - std::chrono::steady_clock::now());
+        auto left =
+            std::chrono::ceil<std::chrono::milliseconds>(*ctx.deadline - std::chrono::steady_clock::now());
         if (left.count() <= 0) return result<event>(error(errc::timeout, "no event before the deadline"));
         timeout = static_cast<int>(std::min<long long>(left.count(), 60'000));
       }
@@ -92,7 +94,8 @@ class event_stream::impl {
     while (err_) {
       ssize_t n = ::read(err_.get(), buf.data(), buf.size());
       if (n > 0) {
-        stderr_.append(buf.data(), std::min(static_cast<std::size_t>(n), max_stderr - std::min(max_stderr, stderr_.size())));
+        stderr_.append(buf.data(), std::min(static_cast<std::size_t>(n),
+                                            max_stderr - std::min(max_stderr, stderr_.size())));
         continue;
       }
       if (n < 0 && errno == EINTR) continue;
@@ -136,9 +139,10 @@ class event_stream::impl {
       o.err = stderr_;
       final_error_ = detail::command_error(o);
       if (final_error_->code() == errc::unsupported)
-        final_error_ = detail::reworded(*final_error_, errc::unsupported,
-                                        argv_.front() + " has no 'events' command (it said: " +
-                                            final_error_->message() + ")");
+        final_error_ =
+            detail::reworded(*final_error_, errc::unsupported,
+                             argv_.front() + " has no 'events' command (it said: " + final_error_->message() +
+                                 ")");
     }
   }
 
@@ -207,7 +211,8 @@ std::string format_go_duration(std::chrono::milliseconds d) {
 
 namespace detail {
 
-result<event_stream> start_event_stream(const config& cfg, const call_context& ctx, std::vector<std::string> args) {
+result<event_stream> start_event_stream(const config& cfg, const call_context& ctx,
+                                        std::vector<std::string> args) {
   std::vector<std::string> argv{cfg.command};
   auto globals = global_args(cfg);
   argv.insert(argv.end(), globals.begin(), globals.end());
@@ -227,8 +232,9 @@ result<event_stream> start_event_stream(const config& cfg, const call_context& c
   err->write.reset();
   if (!child) return std::move(child).error().with_argv(argv);
   if (ctx.on_started) ctx.on_started((*child)->pid());
-  return event_stream(std::make_unique<event_stream::impl>(std::move(argv), std::move(monitor), std::move(*child),
-                                                           std::move(out->read), std::move(err->read), cfg.setpgid));
+  return event_stream(std::make_unique<event_stream::impl>(std::move(argv), std::move(monitor),
+                                                           std::move(*child), std::move(out->read),
+                                                           std::move(err->read), cfg.setpgid));
 }
 
 }  // namespace detail

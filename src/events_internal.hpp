@@ -12,6 +12,7 @@ namespace runcpp::detail {
 
 // Spawns `config::command <global flags> args...` with stdout and stderr on non-blocking
 // pipes owned by the returned stream. Errors: cancelled, timeout, spawn_failed, io_error.
-result<event_stream> start_event_stream(const config& cfg, const call_context& ctx, std::vector<std::string> args);
+result<event_stream> start_event_stream(const config& cfg, const call_context& ctx,
+                                        std::vector<std::string> args);
 
 }  // namespace runcpp::detail

@@ -33,8 +33,7 @@ result<pipe_io::ends> make_stream(bool open, bool child_reads, int uid, int gid,
   auto p = detail::make_pipe();
   if (!p) return std::move(p).error();
   int child_end = child_reads ? p->read.get() : p->write.get();
-  if ((uid != -1 || gid != -1) &&
-      ::fchown(child_end, static_cast<uid_t>(uid), static_cast<gid_t>(gid)) != 0)
+  if ((uid != -1 || gid != -1) && ::fchown(child_end, static_cast<uid_t>(uid), static_cast<gid_t>(gid)) != 0)
     return detail::sys_error(errc::io_error, std::string("failed to chown ") + name);
   return pipe_io::ends{std::move(p->read), std::move(p->write)};
 }
@@ -59,7 +58,9 @@ void pipe_io::close_after_start() noexcept {
   stderr_.write.reset();
 }
 
-std::shared_ptr<io> fd_io(int in, int out, int err) { return std::make_shared<fd_io_impl>(stdio_fds{in, out, err}); }
+std::shared_ptr<io> fd_io(int in, int out, int err) {
+  return std::make_shared<fd_io_impl>(stdio_fds{in, out, err});
+}
 
 std::shared_ptr<io> null_io() { return std::make_shared<null_io_impl>(); }
 std::shared_ptr<io> inherit_io() { return std::make_shared<inherit_io_impl>(); }

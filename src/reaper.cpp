@@ -132,8 +132,11 @@ class subscription_state final : public reaper::subscription {
 
   result<exit_status> wait(int pid, const call_context& ctx) override {
     std::unique_lock lock(mu_);
-    auto find = [&] { return std::find_if(queue_.begin(), queue_.end(), [&](const exit_event& e) { return e.pid == pid; }); };
-    if (auto r = wait_locked(lock, ctx, [&] { return find() != queue_.end(); }); !r) return std::move(r).error();
+    auto find = [&] {
+      return std::find_if(queue_.begin(), queue_.end(), [&](const exit_event& e) { return e.pid == pid; });
+    };
+    if (auto r = wait_locked(lock, ctx, [&] { return find() != queue_.end(); }); !r)
+      return std::move(r).error();
     return take_locked(find()).status;
   }
 
@@ -170,8 +173,8 @@ class core {
   enum class phase { waiting, idle, exited };
 
   std::mutex mu;
-  std::condition_variable idle_cv;  // the thread, idle after ECHILD
-  std::condition_variable exit_cv;  // destructors of child_processes whose child runs
+  std::condition_variable idle_cv;   // the thread, idle after ECHILD
+  std::condition_variable exit_cv;   // destructors of child_processes whose child runs
   std::condition_variable spawn_cv;  // `spawning` reached 0, or `collecting` ended
   std::unordered_map<int, std::shared_ptr<child_record>> children;  // started, not yet collected
   std::vector<std::weak_ptr<subscription_state>> subscriptions;
@@ -294,7 +297,8 @@ class reaped_child final : public child_process {
     if (!rec_->orphaned.load(std::memory_order_acquire)) {
       if (!rec_->dispatched) ::kill(rec_->pid, SIGKILL);  // not collected: the pid is still ours
       rec_->awaited = true;
-      core_->exit_cv.wait(lock, [&] { return rec_->dispatched || rec_->orphaned.load(std::memory_order_acquire); });
+      core_->exit_cv.wait(lock,
+                          [&] { return rec_->dispatched || rec_->orphaned.load(std::memory_order_acquire); });
       if (rec_->dispatched) return;
     }
     lock.unlock();
@@ -405,7 +409,8 @@ result<std::shared_ptr<reaper>> reaper::create(reaper_options opts) {
   try {
     r->impl_->start_thread();
   } catch (const std::system_error& e) {
-    return error(errc::io_error, std::string("cannot start the reaper thread: ") + e.what()).with_cause(e.code());
+    return error(errc::io_error, std::string("cannot start the reaper thread: ") + e.what())
+        .with_cause(e.code());
   }
   return r;
 }

@@ -108,8 +108,8 @@ class run_state {
       req.fds[2] = io.err;
       return {};
     }
-    std::array<std::pair<std::string*, bool*>, 2> targets{
-        std::pair{&out_.out, &out_.out_truncated}, std::pair{&out_.err, &out_.err_truncated}};
+    std::array<std::pair<std::string*, bool*>, 2> targets{std::pair{&out_.out, &out_.out_truncated},
+                                                          std::pair{&out_.err, &out_.err_truncated}};
     std::array<std::size_t, 2> caps{cfg_.max_stdout, cfg_.max_stderr};
     for (std::size_t i = 0; i < 2; ++i) {
       auto p = make_pipe();
@@ -148,7 +148,8 @@ class run_state {
       for (auto& s : sinks_)
         if (s.fd) pfds.push_back({s.fd.get(), POLLIN, 0});
 
-      int rc = ::poll(pfds.data(), pfds.size(), poll_timeout_ms(stopping_ ? std::nullopt : ctx_.deadline, kill_at_));
+      int rc = ::poll(pfds.data(), pfds.size(),
+                      poll_timeout_ms(stopping_ ? std::nullopt : ctx_.deadline, kill_at_));
       if (rc < 0 && errno != EINTR) {
         int err = errno;
         begin_stop(errc::cancelled);
@@ -215,7 +216,8 @@ class run_state {
 
 }  // namespace
 
-result<spawn_request> prepare_spawn(const config& cfg, const call_context& ctx, const std::vector<std::string>& argv) {
+result<spawn_request> prepare_spawn(const config& cfg, const call_context& ctx,
+                                    const std::vector<std::string>& argv) {
   if (ctx.stop.stop_requested())
     return error(errc::cancelled, "cancelled before " + cfg.command + " was started").with_argv(argv);
   if (ctx.deadline && clock::now() >= *ctx.deadline)

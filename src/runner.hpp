@@ -40,7 +40,8 @@ struct outcome {
 // Checks the context (already stopped or past the deadline: cancelled /
 // timeout), builds the environment and finds the executable. argv[0] is
 // config::command. Errors: cancelled, timeout, spawn_failed.
-result<spawn_request> prepare_spawn(const config& cfg, const call_context& ctx, const std::vector<std::string>& argv);
+result<spawn_request> prepare_spawn(const config& cfg, const call_context& ctx,
+                                    const std::vector<std::string>& argv);
 
 // Blocks until the process exited and was reaped. A non-zero exit is *not* an
 // error here (callers classify it). Errors: spawn_failed, io_error, and

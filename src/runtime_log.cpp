@@ -59,8 +59,10 @@ std::optional<std::pair<std::string, std::string>> parse_logfmt(std::string_view
     if (key.empty() || key.find(' ') != std::string_view::npos) return std::nullopt;
     i = eq + 1;
     std::string value = read_value(line, i);
-    if (key == "level") level = std::move(value);
-    else if (key == "msg") msg = std::move(value);
+    if (key == "level")
+      level = std::move(value);
+    else if (key == "msg")
+      msg = std::move(value);
   }
   if (!level || !msg) return std::nullopt;
   return std::pair{std::move(*level), std::move(*msg)};
@@ -106,34 +108,34 @@ errc classify_message(std::string_view msg) {
   // Order matters: the first pattern found wins ("not paused" before "paused").
   static constexpr std::pair<std::string_view, errc> table[] = {
       {"container does not exist", errc::not_found},
-      {"/status`: No such file or directory", errc::not_found},      // crun state/kill
-      {"cannot open directory", errc::not_found},                     // crun delete
-      {"already exists", errc::already_exists},                       // runc and crun
-      {"exists. Remove it first", errc::already_exists},              // runc spec
+      {"/status`: No such file or directory", errc::not_found},  // crun state/kill
+      {"cannot open directory", errc::not_found},                // crun delete
+      {"already exists", errc::already_exists},                  // runc and crun
+      {"exists. Remove it first", errc::already_exists},         // runc spec
       {"invalid container ID format", errc::invalid_argument},
       {"invalid id format", errc::invalid_argument},
       {"container not paused", errc::not_paused},
       {"is not paused", errc::not_paused},
       {"container paused", errc::paused},
-      {"cannot exec in a paused container", errc::paused},           // runc exec
+      {"cannot exec in a paused container", errc::paused},  // runc exec
       {"is paused", errc::paused},
       {"container not running", errc::not_running},
       {"is not running", errc::not_running},
       {"not running", errc::not_running},
-      {"cannot exec in a stopped container", errc::not_running},     // runc exec
-      {"that is not stopped", errc::still_running},                   // runc delete
+      {"cannot exec in a stopped container", errc::not_running},  // runc exec
+      {"that is not stopped", errc::still_running},               // runc delete
       {"container still running", errc::still_running},
       {"is still running", errc::still_running},
-      {"is not in `created` or `stopped` state", errc::still_running}, // crun delete
-      {"kill container: No such process", errc::not_running},         // crun kill
-      {"/exec.fifo`: No such file or directory", errc::still_running}, // crun start (already started)
-      {"requires a maximum of", errc::unsupported},                   // crun ps with ps(1) args
+      {"is not in `created` or `stopped` state", errc::still_running},  // crun delete
+      {"kill container: No such process", errc::not_running},           // crun kill
+      {"/exec.fifo`: No such file or directory", errc::still_running},  // crun start (already started)
+      {"requires a maximum of", errc::unsupported},                     // crun ps with ps(1) args
       {"cannot start a container that has stopped", errc::not_running},
       {"cannot start an already running container", errc::still_running},
-      {"unknown command", errc::unsupported},                         // crun
-      {"unrecognized option", errc::unsupported},                     // crun (argp), e.g. --pidfd-socket
-      {"No help topic for", errc::unsupported},                       // runc
-      {"flag provided but not defined", errc::unsupported},           // runc
+      {"unknown command", errc::unsupported},                // crun
+      {"unrecognized option", errc::unsupported},            // crun (argp), e.g. --pidfd-socket
+      {"No help topic for", errc::unsupported},              // runc
+      {"flag provided but not defined", errc::unsupported},  // runc
   };
   for (const auto& [pattern, code] : table)
     if (msg.find(pattern) != std::string_view::npos) return code;

@@ -29,23 +29,19 @@ struct named_signal {
 // The canonical name of a number comes first; aliases follow it. The macros
 // give the right numbers on every Linux architecture.
 constexpr std::array signal_table{
-    named_signal{"HUP", SIGHUP},       named_signal{"INT", SIGINT},
-    named_signal{"QUIT", SIGQUIT},     named_signal{"ILL", SIGILL},
-    named_signal{"TRAP", SIGTRAP},     named_signal{"ABRT", SIGABRT},
-    named_signal{"IOT", SIGIOT},       named_signal{"BUS", SIGBUS},
-    named_signal{"FPE", SIGFPE},       named_signal{"KILL", SIGKILL},
-    named_signal{"USR1", SIGUSR1},     named_signal{"SEGV", SIGSEGV},
-    named_signal{"USR2", SIGUSR2},     named_signal{"PIPE", SIGPIPE},
-    named_signal{"ALRM", SIGALRM},     named_signal{"TERM", SIGTERM},
+    named_signal{"HUP", SIGHUP},       named_signal{"INT", SIGINT},       named_signal{"QUIT", SIGQUIT},
+    named_signal{"ILL", SIGILL},       named_signal{"TRAP", SIGTRAP},     named_signal{"ABRT", SIGABRT},
+    named_signal{"IOT", SIGIOT},       named_signal{"BUS", SIGBUS},       named_signal{"FPE", SIGFPE},
+    named_signal{"KILL", SIGKILL},     named_signal{"USR1", SIGUSR1},     named_signal{"SEGV", SIGSEGV},
+    named_signal{"USR2", SIGUSR2},     named_signal{"PIPE", SIGPIPE},     named_signal{"ALRM", SIGALRM},
+    named_signal{"TERM", SIGTERM},
 #ifdef SIGSTKFLT
     named_signal{"STKFLT", SIGSTKFLT},
 #endif
-    named_signal{"CHLD", SIGCHLD},     named_signal{"CLD", SIGCHLD},
-    named_signal{"CONT", SIGCONT},     named_signal{"STOP", SIGSTOP},
-    named_signal{"TSTP", SIGTSTP},     named_signal{"TTIN", SIGTTIN},
-    named_signal{"TTOU", SIGTTOU},     named_signal{"URG", SIGURG},
-    named_signal{"XCPU", SIGXCPU},     named_signal{"XFSZ", SIGXFSZ},
-    named_signal{"VTALRM", SIGVTALRM}, named_signal{"PROF", SIGPROF},
+    named_signal{"CHLD", SIGCHLD},     named_signal{"CLD", SIGCHLD},      named_signal{"CONT", SIGCONT},
+    named_signal{"STOP", SIGSTOP},     named_signal{"TSTP", SIGTSTP},     named_signal{"TTIN", SIGTTIN},
+    named_signal{"TTOU", SIGTTOU},     named_signal{"URG", SIGURG},       named_signal{"XCPU", SIGXCPU},
+    named_signal{"XFSZ", SIGXFSZ},     named_signal{"VTALRM", SIGVTALRM}, named_signal{"PROF", SIGPROF},
     named_signal{"WINCH", SIGWINCH},   named_signal{"IO", SIGIO},
 #ifdef SIGPOLL
     named_signal{"POLL", SIGPOLL},
@@ -58,12 +54,11 @@ constexpr std::array signal_table{
 
 // Full names of 34..64, spelled as kill -l does (the split is at the midpoint).
 constexpr std::array<std::string_view, rt_max - rt_min + 1> rt_names{
-    "SIGRTMIN",    "SIGRTMIN+1",  "SIGRTMIN+2",  "SIGRTMIN+3",  "SIGRTMIN+4",  "SIGRTMIN+5",
-    "SIGRTMIN+6",  "SIGRTMIN+7",  "SIGRTMIN+8",  "SIGRTMIN+9",  "SIGRTMIN+10", "SIGRTMIN+11",
-    "SIGRTMIN+12", "SIGRTMIN+13", "SIGRTMIN+14", "SIGRTMIN+15", "SIGRTMAX-14", "SIGRTMAX-13",
-    "SIGRTMAX-12", "SIGRTMAX-11", "SIGRTMAX-10", "SIGRTMAX-9",  "SIGRTMAX-8",  "SIGRTMAX-7",
-    "SIGRTMAX-6",  "SIGRTMAX-5",  "SIGRTMAX-4",  "SIGRTMAX-3",  "SIGRTMAX-2",  "SIGRTMAX-1",
-    "SIGRTMAX",
+    "SIGRTMIN",    "SIGRTMIN+1",  "SIGRTMIN+2",  "SIGRTMIN+3",  "SIGRTMIN+4",  "SIGRTMIN+5",  "SIGRTMIN+6",
+    "SIGRTMIN+7",  "SIGRTMIN+8",  "SIGRTMIN+9",  "SIGRTMIN+10", "SIGRTMIN+11", "SIGRTMIN+12", "SIGRTMIN+13",
+    "SIGRTMIN+14", "SIGRTMIN+15", "SIGRTMAX-14", "SIGRTMAX-13", "SIGRTMAX-12", "SIGRTMAX-11", "SIGRTMAX-10",
+    "SIGRTMAX-9",  "SIGRTMAX-8",  "SIGRTMAX-7",  "SIGRTMAX-6",  "SIGRTMAX-5",  "SIGRTMAX-4",  "SIGRTMAX-3",
+    "SIGRTMAX-2",  "SIGRTMAX-1",  "SIGRTMAX",
 };
 
 // Full names of the classic signals ("SIG" + table name), so signal_name can
@@ -125,7 +120,9 @@ constexpr bool tables_agree() {
 }
 static_assert(tables_agree());
 
-constexpr char ascii_upper(char c) noexcept { return (c >= 'a' && c <= 'z') ? static_cast<char>(c - 'a' + 'A') : c; }
+constexpr char ascii_upper(char c) noexcept {
+  return (c >= 'a' && c <= 'z') ? static_cast<char>(c - 'a' + 'A') : c;
+}
 
 bool iequals(std::string_view a, std::string_view upper) noexcept {
   if (a.size() != upper.size()) return false;

@@ -70,18 +70,22 @@ struct cleanup {
 result<void> wait_readable(int fd, int wake, const detail::stop_waker& stop,
                            const std::optional<clock::time_point>& deadline) {
   std::array<pollfd, 3> p{{{fd, POLLIN, 0}, {wake, POLLIN, 0}, {stop.fd(), POLLIN, 0}}};
-  if (::poll(p.data(), p.size(), poll_timeout(deadline)) < 0 && errno != EINTR) return sys_error(errc::io_error, "poll");
+  if (::poll(p.data(), p.size(), poll_timeout(deadline)) < 0 && errno != EINTR)
+    return sys_error(errc::io_error, "poll");
   return {};
 }
 
 // Reads the one message runc sends on an accepted connection.
 result<received_fd> read_message(const unique_fd& conn, int wake, const std::atomic<bool>& exited,
-                                  const detail::stop_waker& stop, const call_context& ctx, const std::string& where) {
+                                 const detail::stop_waker& stop, const call_context& ctx,
+                                 const std::string& where) {
   std::array<char, detail::fd_message_payload_size> payload;
   alignas(cmsghdr) std::array<unsigned char, CMSG_SPACE(sizeof(int) * detail::fd_message_max_fds)> control;
   while (true) {
-    if (ctx.stop.stop_requested()) return error(errc::cancelled, "cancelled while waiting for a message on " + where);
-    if (deadline_passed(ctx.deadline)) return error(errc::timeout, "deadline passed while waiting for a message on " + where);
+    if (ctx.stop.stop_requested())
+      return error(errc::cancelled, "cancelled while waiting for a message on " + where);
+    if (deadline_passed(ctx.deadline))
+      return error(errc::timeout, "deadline passed while waiting for a message on " + where);
     const bool runtime_gone = exited.load();
 
     iovec iov{payload.data(), payload.size()};
@@ -92,9 +96,10 @@ result<received_fd> read_message(const unique_fd& conn, int wake, const std::ato
     msg.msg_controllen = control.size();
     ssize_t n = ::recvmsg(conn.get(), &msg, MSG_CMSG_CLOEXEC | MSG_DONTWAIT);
     if (n >= 0) {
-      std::span<const unsigned char> ctl(control.data(), std::min<std::size_t>(msg.msg_controllen, control.size()));
-      auto r = detail::parse_fd_message(std::span<const char>(payload.data(), static_cast<std::size_t>(n)), ctl,
-                                        msg.msg_flags);
+      std::span<const unsigned char> ctl(control.data(),
+                                         std::min<std::size_t>(msg.msg_controllen, control.size()));
+      auto r = detail::parse_fd_message(std::span<const char>(payload.data(), static_cast<std::size_t>(n)),
+                                        ctl, msg.msg_flags);
       if (n == 0) {  // end of stream: whatever came with it was closed or is dropped here
         return error(errc::protocol_error, "the peer closed " + where + " without sending an fd");
       }
@@ -102,16 +107,19 @@ result<received_fd> read_message(const unique_fd& conn, int wake, const std::ato
     }
     if (errno == EINTR) continue;
     if (errno != EAGAIN && errno != EWOULDBLOCK) return sys_error(errc::io_error, "recvmsg on " + where);
-    if (runtime_gone)
-      return error(errc::command_failed, "runc exited without sending a message on " + where);
+    if (runtime_gone) return error(errc::command_failed, "runc exited without sending a message on " + where);
     if (auto r = wait_readable(conn.get(), wake, stop, ctx.deadline); !r) return std::move(r).error();
   }
 }
 
 }  // namespace
 
-fd_socket::fd_socket(unique_fd listener, unique_fd wake, std::filesystem::path path, std::filesystem::path owned_dir)
-    : listener_(std::move(listener)), wake_(std::move(wake)), path_(std::move(path)), owned_dir_(std::move(owned_dir)) {}
+fd_socket::fd_socket(unique_fd listener, unique_fd wake, std::filesystem::path path,
+                     std::filesystem::path owned_dir)
+    : listener_(std::move(listener)),
+      wake_(std::move(wake)),
+      path_(std::move(path)),
+      owned_dir_(std::move(owned_dir)) {}
 
 fd_socket::fd_socket(fd_socket&& other) noexcept
     : listener_(std::move(other.listener_)),
@@ -138,7 +146,8 @@ result<std::unique_ptr<fd_socket>> fd_socket::listen(const std::filesystem::path
     return error(errc::io_error, "cannot make socket path " + path.string() + " absolute: " + ec.message())
         .with_cause(ec);
   const std::string& s = abs.native();
-  if (s.find('\0') != std::string::npos) return error(errc::invalid_argument, "socket path contains a NUL byte");
+  if (s.find('\0') != std::string::npos)
+    return error(errc::invalid_argument, "socket path contains a NUL byte");
   if (s.size() > max_path_bytes)
     return error(errc::invalid_argument, "socket path " + s + " is " + std::to_string(s.size()) +
                                              " bytes, longer than the " + std::to_string(max_path_bytes) +
@@ -153,8 +162,7 @@ result<std::unique_ptr<fd_socket>> fd_socket::listen(const std::filesystem::path
   addr.sun_family = AF_UNIX;
   std::memcpy(addr.sun_path, s.c_str(), s.size() + 1);
   if (::bind(listener.get(), reinterpret_cast<const sockaddr*>(&addr), sizeof addr) != 0) {
-    if (errno == EADDRINUSE)
-      return sys_error(errc::invalid_argument, "socket path " + s + " already exists");
+    if (errno == EADDRINUSE) return sys_error(errc::invalid_argument, "socket path " + s + " already exists");
     return sys_error(errc::io_error, "bind " + s);
   }
   cleanup undo;
@@ -210,20 +218,23 @@ result<received_fd> fd_socket::receive_fd(const call_context& ctx) {
   if (auto r = stop.arm(ctx.stop); !r) return std::move(r).error();
   const std::string where = path_.string();
   while (true) {
-    if (ctx.stop.stop_requested()) return error(errc::cancelled, "cancelled while waiting for runc to connect to " + where);
+    if (ctx.stop.stop_requested())
+      return error(errc::cancelled, "cancelled while waiting for runc to connect to " + where);
     if (deadline_passed(ctx.deadline))
       return error(errc::timeout, "deadline passed while waiting for runc to connect to " + where);
     // Read the flag before trying accept: runc connects before it exits, so
     // once the flag is seen its connection (if any) is already queued.
     const bool runtime_gone = runtime_exited_.load();
     unique_fd conn(::accept4(listener_.get(), nullptr, nullptr, SOCK_CLOEXEC | SOCK_NONBLOCK));
-    if (conn) return read_message(conn, wake_.get(), runtime_exited_, stop, ctx, where);  // conn closed on return
+    if (conn)
+      return read_message(conn, wake_.get(), runtime_exited_, stop, ctx, where);  // conn closed on return
     // Interrupted or one aborted connection: the queue was not seen empty, so
     // runc's connection may still be there even though it has exited.
     if (errno == EINTR || errno == ECONNABORTED || errno == EPROTO) continue;
     if (errno != EAGAIN && errno != EWOULDBLOCK) return sys_error(errc::io_error, "accept on " + where);
     if (runtime_gone) return error(errc::command_failed, "runc exited without connecting to " + where);
-    if (auto r = wait_readable(listener_.get(), wake_.get(), stop, ctx.deadline); !r) return std::move(r).error();
+    if (auto r = wait_readable(listener_.get(), wake_.get(), stop, ctx.deadline); !r)
+      return std::move(r).error();
   }
 }
 

@@ -71,7 +71,8 @@ result<int> spawn_posix(const spawn_request& req, const std::vector<unique_fd>& 
   }
   // Only 0..n-1 survive, even fds other code in this process leaked without CLOEXEC.
   if (rc == 0) rc = posix_spawn_file_actions_addclosefrom_np(&a.fa, static_cast<int>(lifted.size()));
-  if (rc == 0 && !req.work_dir.empty()) rc = posix_spawn_file_actions_addchdir_np(&a.fa, req.work_dir.c_str());
+  if (rc == 0 && !req.work_dir.empty())
+    rc = posix_spawn_file_actions_addchdir_np(&a.fa, req.work_dir.c_str());
 
   short flags = POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF;
   sigset_t empty, all;
@@ -138,7 +139,8 @@ result<int> spawn_fork(const spawn_request& req, const std::vector<unique_fd>& l
       }
     }
     // Mark (not close) the rest close-on-exec, so errpipe still works until exec.
-    if (::syscall(SYS_close_range, static_cast<unsigned>(sources.size()), ~0U, 4U /*CLOSE_RANGE_CLOEXEC*/) != 0)
+    if (::syscall(SYS_close_range, static_cast<unsigned>(sources.size()), ~0U, 4U /*CLOSE_RANGE_CLOEXEC*/) !=
+        0)
       fail(errno);
     ::execve(req.executable.c_str(), argv.data(), envp.data());
     fail(errno);

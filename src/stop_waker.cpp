@@ -9,7 +9,8 @@ namespace runcpp::detail {
 
 void stop_waker::notify::operator()() const noexcept {
   std::uint64_t one = 1;
-  [[maybe_unused]] auto n = ::write(fd, &one, sizeof one);  // EAGAIN only if the counter is full: still readable
+  [[maybe_unused]] auto n =
+      ::write(fd, &one, sizeof one);  // EAGAIN only if the counter is full: still readable
 }
 
 result<void> stop_waker::arm(const std::stop_token& token) {

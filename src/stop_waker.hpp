@@ -36,7 +36,7 @@ class stop_waker {
     int fd;
     void operator()() const noexcept;
   };
-  unique_fd fd_;                                       // declared first: destroyed last
+  unique_fd fd_;                                        // declared first: destroyed last
   std::optional<std::stop_callback<notify>> callback_;  // may write to fd_ from another thread
 };
 

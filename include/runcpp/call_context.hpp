@@ -28,7 +28,8 @@ namespace runcpp {
 /// runc clean up (e.g. not orphan `runc init`).
 struct stop_policy {
   int signal = SIGTERM;  ///< sent first; SIGKILL if runc is still there after `grace`
-  std::chrono::milliseconds grace{2000};  ///< how long to wait for runc to exit after `signal`; 0 = SIGKILL at once
+  std::chrono::milliseconds grace{
+      2000};  ///< how long to wait for runc to exit after `signal`; 0 = SIGKILL at once
 };
 
 /// Per-call controls, the last argument of every client method (go-runc: context.Context).

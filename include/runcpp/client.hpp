@@ -106,8 +106,8 @@ class client {
   /// 128+signal); a non-zero container status is a value, not an error. With
   /// detach it returns 0 once the container runs. A failure of runc itself
   /// before the container ran (e.g. a bad bundle) is an error.
-  result<int> run(std::string_view id, const std::filesystem::path& bundle,
-                  const run_options& opts = {}, const call_context& ctx = {}) const;
+  result<int> run(std::string_view id, const std::filesystem::path& bundle, const run_options& opts = {},
+                  const call_context& ctx = {}) const;
 
   /// runc delete [--force] `<id>`. A running container without force:
   /// errc::still_running.
@@ -157,8 +157,8 @@ class client {
 
   /// runc restore [opts] --bundle `<bundle>` `<id>`. Returns like run(): the
   /// container's status when not detached, 0 when detached.
-  result<int> restore(std::string_view id, const std::filesystem::path& bundle, const restore_options& opts = {},
-                      const call_context& ctx = {}) const;
+  result<int> restore(std::string_view id, const std::filesystem::path& bundle,
+                      const restore_options& opts = {}, const call_context& ctx = {}) const;
 
   /// runc --version, parsed (runc and crun formats). Output that is not a
   /// version banner: errc::parse_error.

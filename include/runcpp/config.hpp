@@ -27,12 +27,12 @@ enum class rootless_mode { automatic, enabled, disabled };
 struct config {
   /// Binary name (looked up in the PATH runc will see) or a path. Also argv[0].
   std::string command = "runc";
-  std::filesystem::path root{};      ///< --root
-  std::filesystem::path log{};       ///< --log
-  std::filesystem::path work_dir{};  ///< runc's working directory; empty = inherit
+  std::filesystem::path root{};                      ///< --root
+  std::filesystem::path log{};                       ///< --log
+  std::filesystem::path work_dir{};                  ///< runc's working directory; empty = inherit
   runcpp::log_format log_format = log_format::none;  ///< --log-format
-  bool debug = false;              ///< --debug
-  bool systemd_cgroup = false;     ///< --systemd-cgroup
+  bool debug = false;                                ///< --debug
+  bool systemd_cgroup = false;                       ///< --systemd-cgroup
   /// Put runc in its own process group, so signals sent to the caller's group
   /// (e.g. Ctrl-C in a shell) do not reach it, and stop_policy signals the group.
   bool setpgid = false;
@@ -40,13 +40,13 @@ struct config {
   /// Signal runc gets when the *thread* that spawned it exits (PR_SET_PDEATHSIG
   /// semantics). 0 = none. Uses a fork path instead of posix_spawn.
   int pdeath_signal = 0;
-  std::vector<std::string> extra_args{};  ///< global flags appended before the subcommand
-  std::vector<std::string> extra_env{};   ///< KEY=VALUE, last one wins
+  std::vector<std::string> extra_args{};       ///< global flags appended before the subcommand
+  std::vector<std::string> extra_env{};        ///< KEY=VALUE, last one wins
   std::shared_ptr<process_monitor> monitor{};  ///< null = make_pidfd_monitor()
   /// Output caps. Output past a cap is read and discarded (runc never blocks on
   /// a full pipe); a command whose stdout was cut returns errc::parse_error.
-  std::size_t max_stdout = std::size_t{8} << 20;  ///< 8 MiB
-  std::size_t max_stderr = std::size_t{64} << 10; ///< 64 KiB
+  std::size_t max_stdout = std::size_t{8} << 20;   ///< 8 MiB
+  std::size_t max_stderr = std::size_t{64} << 10;  ///< 64 KiB
 };
 
 }  // namespace runcpp

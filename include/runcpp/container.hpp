@@ -24,17 +24,17 @@ std::string_view to_string(container_status s) noexcept;
 
 /// One container as `runc state` and `runc list` print it (go-runc: Container).
 struct container {
-  std::string id{};  ///< the container id
-  int pid = 0;                           ///< 0 when stopped
+  std::string id{};                                     ///< the container id
+  int pid = 0;                                          ///< 0 when stopped
   container_status status = container_status::unknown;  ///< parsed from status_text
-  std::string status_text{};               ///< verbatim, e.g. "running"
-  std::string bundle{};  ///< the bundle directory, as runc recorded it
-  std::string rootfs{};  ///< the root filesystem path
-  std::chrono::system_clock::time_point created{};  ///< nanosecond precision
-  std::string created_text{};              ///< verbatim RFC 3339
-  std::map<std::string, std::string> annotations{};   ///< runc omits it when empty
-  std::optional<std::string> oci_version{};           ///< "ociVersion"
-  std::optional<std::string> owner{};                 ///< "" in state, user in list
+  std::string status_text{};                            ///< verbatim, e.g. "running"
+  std::string bundle{};                                 ///< the bundle directory, as runc recorded it
+  std::string rootfs{};                                 ///< the root filesystem path
+  std::chrono::system_clock::time_point created{};      ///< nanosecond precision
+  std::string created_text{};                           ///< verbatim RFC 3339
+  std::map<std::string, std::string> annotations{};     ///< runc omits it when empty
+  std::optional<std::string> oci_version{};             ///< "ociVersion"
+  std::optional<std::string> owner{};                   ///< "" in state, user in list
 };
 
 /// Parses `runc state` output (one JSON object). Unknown keys are ignored.

@@ -21,13 +21,13 @@ class exit_status {
   /// Decodes a wait(2) status word (WIFEXITED/WIFSIGNALED).
   static exit_status from_wait_status(int status) noexcept;
 
-  constexpr bool is_exited() const noexcept { return signal_ == 0; }  ///< it called exit()
+  constexpr bool is_exited() const noexcept { return signal_ == 0; }    ///< it called exit()
   constexpr bool is_signaled() const noexcept { return signal_ != 0; }  ///< a signal killed it
   /// Exit code; 0 when signaled.
   constexpr int code() const noexcept { return code_; }
   /// Terminating signal; 0 when exited.
   constexpr int signal() const noexcept { return signal_; }
-  constexpr bool core_dumped() const noexcept { return core_; }  ///< killed with a core dump
+  constexpr bool core_dumped() const noexcept { return core_; }                   ///< killed with a core dump
   constexpr bool success() const noexcept { return signal_ == 0 && code_ == 0; }  ///< exited with code 0
   /// The shell / runc convention: the code, or 128+signal.
   constexpr int go_status() const noexcept { return signal_ != 0 ? 128 + signal_ : code_; }

@@ -28,7 +28,7 @@ class unique_fd {
   unique_fd& operator=(const unique_fd&) = delete;
   ~unique_fd() { reset(); }
 
-  int get() const noexcept { return fd_; }  ///< the fd, still owned; -1 if empty
+  int get() const noexcept { return fd_; }                      ///< the fd, still owned; -1 if empty
   explicit operator bool() const noexcept { return fd_ >= 0; }  ///< true if it owns an fd
   /// Gives up ownership; the caller must close the returned fd.
   int release() noexcept { return std::exchange(fd_, -1); }

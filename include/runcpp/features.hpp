@@ -59,16 +59,16 @@ struct features {
     /// Known namespaces ("pid", "net", ...) and capabilities ("CAP_CHOWN", ...).
     std::optional<std::vector<std::string>> namespaces{}, capabilities{};
     /// @}
-    std::optional<cgroup_t> cgroup{};  ///< cgroup drivers and versions
+    std::optional<cgroup_t> cgroup{};    ///< cgroup drivers and versions
     std::optional<seccomp_t> seccomp{};  ///< seccomp
     /// @{
     /// AppArmor and SELinux support.
     std::optional<enabled_t> apparmor{}, selinux{};
     /// @}
-    std::optional<intel_rdt_t> intel_rdt{};  ///< Intel RDT
-    std::optional<memory_policy_t> memory_policy{};  ///< NUMA memory policy
+    std::optional<intel_rdt_t> intel_rdt{};                ///< Intel RDT
+    std::optional<memory_policy_t> memory_policy{};        ///< NUMA memory policy
     std::optional<mount_extensions_t> mount_extensions{};  ///< mount extensions
-    std::optional<enabled_t> net_devices{};  ///< moving network devices into the container
+    std::optional<enabled_t> net_devices{};                ///< moving network devices into the container
   };
 
   /// @{
@@ -80,8 +80,11 @@ struct features {
   std::optional<std::vector<std::string>> hooks{}, mount_options{};
   /// @}
   std::optional<linux_t> linux_{};  ///< "linux" (trailing _ because `linux` is a predefined macro)
-  std::optional<std::map<std::string, std::string>> annotations{};  ///< runtime-specific information, e.g. "org.opencontainers.runc.version"
-  std::optional<std::vector<std::string>> potentially_unsafe_config_annotations{};  ///< annotations (or prefixes ending in ".") that may change behaviour unsafely
+  std::optional<std::map<std::string, std::string>>
+      annotations{};  ///< runtime-specific information, e.g. "org.opencontainers.runc.version"
+  std::optional<std::vector<std::string>>
+      potentially_unsafe_config_annotations{};  ///< annotations (or prefixes ending in ".") that may change
+                                                ///< behaviour unsafely
 };
 
 /// Unknown keys are ignored; a key of the wrong JSON type is errc::parse_error.

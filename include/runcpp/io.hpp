@@ -18,7 +18,7 @@ namespace runcpp {
 /// The fds are borrowed: they stay owned by the io object and must stay open
 /// until the call that uses them has started runc.
 struct stdio_fds {
-  int in = -1;  ///< runc's stdin
+  int in = -1;   ///< runc's stdin
   int out = -1;  ///< runc's stdout
   int err = -1;  ///< runc's stderr
 };
@@ -39,7 +39,7 @@ class io {
 /// Which streams pipe_io creates (go-runc: IOOption). Streams not opened are
 /// /dev/null for runc and the container.
 struct pipe_options {
-  bool open_stdin = true;  ///< a pipe for stdin (else /dev/null)
+  bool open_stdin = true;   ///< a pipe for stdin (else /dev/null)
   bool open_stdout = true;  ///< a pipe for stdout (else /dev/null)
   bool open_stderr = true;  ///< a pipe for stderr (else /dev/null)
 };

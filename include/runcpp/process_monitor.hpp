@@ -20,15 +20,15 @@ namespace runcpp {
 /// A fully prepared command. Everything is computed before any fork, so the
 /// child runs only async-signal-safe code.
 struct spawn_request {
-  std::string executable{};              ///< resolved path to execve
-  std::vector<std::string> argv{};       ///< argv[0] as the caller named it
-  std::vector<std::string> env{};        ///< complete environment, KEY=VALUE
+  std::string executable{};         ///< resolved path to execve
+  std::vector<std::string> argv{};  ///< argv[0] as the caller named it
+  std::vector<std::string> env{};   ///< complete environment, KEY=VALUE
   /// fds[i] becomes fd i in the child (borrowed; -1 = /dev/null for 0..2).
   /// Every other fd is closed in the child.
   std::vector<int> fds{};
-  std::filesystem::path work_dir{};      ///< empty = inherit
-  bool setpgid = false;                ///< child gets its own process group
-  int pdeath_signal = 0;               ///< PR_SET_PDEATHSIG; 0 = none
+  std::filesystem::path work_dir{};  ///< empty = inherit
+  bool setpgid = false;              ///< child gets its own process group
+  int pdeath_signal = 0;             ///< PR_SET_PDEATHSIG; 0 = none
 };
 
 /// A started child. Not thread-safe: one thread drives it.

@@ -36,8 +36,8 @@ namespace runcpp {
 
 /// One exit collected by the reaper thread.
 struct exit_event {
-  int pid = 0;  ///< the pid that exited
-  exit_status status = exit_status::exited(0);  ///< how it ended
+  int pid = 0;                                        ///< the pid that exited
+  exit_status status = exit_status::exited(0);        ///< how it ended
   std::chrono::system_clock::time_point when{};       ///< wall clock, for logs
   std::chrono::steady_clock::time_point reaped_at{};  ///< for latency measurements
 };
@@ -85,13 +85,11 @@ class reaper final : public process_monitor {
   /// process_monitor: posix_spawn (fork path for pdeath_signal, as the pidfd
   /// monitor); the reaper thread collects no exit of a pid it does not know
   /// while a start() is between its spawn and its registration, so it cannot
-  /// reap a child unseen. Spawns from several threads run in parallel. The child_process's exit_fd() is an eventfd made
-  /// readable when the reaper thread collected the exit; try_wait() only reads
-  /// what the thread stored (it never waits itself, so never sees ECHILD).
-  /// signal() never reaches a recycled pid. Dropping a child_process whose
-  /// child still runs SIGKILLs it and waits until its exit was collected.
-  /// The exit is also delivered to every subscription, before the
-  /// child_process sees it.
+  /// reap a child unseen. Spawns from several threads run in parallel. The child_process's exit_fd() is an
+  /// eventfd made readable when the reaper thread collected the exit; try_wait() only reads what the thread
+  /// stored (it never waits itself, so never sees ECHILD). signal() never reaches a recycled pid. Dropping a
+  /// child_process whose child still runs SIGKILLs it and waits until its exit was collected. The exit is
+  /// also delivered to every subscription, before the child_process sees it.
   result<std::unique_ptr<child_process>> start(const spawn_request& req) override;
 
   /// Counters since create(), for tests and monitoring.

@@ -29,7 +29,7 @@ class bad_result_access : public std::exception {
   /// Holds `e`; what() is e.to_string().
   explicit bad_result_access(runcpp::error e) : error_(std::move(e)), what_(error_.to_string()) {}
   const char* what() const noexcept override { return what_.c_str(); }  ///< error().to_string()
-  const runcpp::error& error() const noexcept { return error_; }  ///< the error that value() found
+  const runcpp::error& error() const noexcept { return error_; }        ///< the error that value() found
 
  private:
   runcpp::error error_;
@@ -63,17 +63,20 @@ class [[nodiscard]] result {
   result() requires std::is_default_constructible_v<T> : v_(std::in_place_index<0>) {}
   /// @{
   /// Holds the value `v`; implicit, as std::expected is from a T.
-  result(const T& v) : v_(std::in_place_index<0>, v) {}           // NOLINT: implicit like expected
-  result(T&& v) : v_(std::in_place_index<0>, std::move(v)) {}     // NOLINT
+  result(const T& v) : v_(std::in_place_index<0>, v) {}        // NOLINT: implicit like expected
+  result(T&& v) : v_(std::in_place_index<0>, std::move(v)) {}  // NOLINT
   /// @}
   /// Holds the error `e`; implicit, so a function returning result<T> can `return err;`.
   result(runcpp::error e) : v_(std::in_place_index<1>, std::move(e)) {}  // NOLINT
   /// Holds a T made from `v`; implicit, as std::expected is.
+  // Kept as written: clang-format 14 fuses a requires-clause with the declaration.
+  // clang-format off
   template <class U>
     requires(std::is_constructible_v<T, U &&> && !std::is_same_v<std::remove_cvref_t<U>, T> &&
              !std::is_same_v<std::remove_cvref_t<U>, runcpp::error> &&
              !detail::is_result<std::remove_cvref_t<U>>::value)
   result(U&& v) : v_(std::in_place_index<0>, std::forward<U>(v)) {}  // NOLINT
+  // clang-format on
 
   /// @{
   /// True if it holds a value, false if it holds an error.
@@ -95,9 +98,18 @@ class [[nodiscard]] result {
 
   /// @{
   /// The value; throws bad_result_access (holding a copy of the error) if there is none.
-  T& value() & { check(); return **this; }
-  const T& value() const& { check(); return **this; }
-  T&& value() && { check(); return std::move(**this); }
+  T& value() & {
+    check();
+    return **this;
+  }
+  const T& value() const& {
+    check();
+    return **this;
+  }
+  T&& value() && {
+    check();
+    return std::move(**this);
+  }
   /// @}
 
   /// @{

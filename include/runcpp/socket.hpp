@@ -44,7 +44,9 @@ class console {
  public:
   /// Adopts a pty master.
   explicit console(unique_fd master) noexcept : master_(std::move(master)) {}
-  int fd() const noexcept { return master_.get(); }  ///< the pty master (borrowed; still owned by the console)
+  int fd() const noexcept {
+    return master_.get();
+  }  ///< the pty master (borrowed; still owned by the console)
   unique_fd release() noexcept { return std::move(master_); }  ///< gives up ownership of the pty master
 
   /// A terminal size in character cells.
@@ -74,7 +76,7 @@ class console {
 
 /// What a received message carried: the fd and runc's name for it.
 struct received_fd {
-  unique_fd fd;  ///< the received fd, owned and close-on-exec
+  unique_fd fd;      ///< the received fd, owned and close-on-exec
   std::string name;  ///< "/dev/ptmx", "standard", "setns", ...
 };
 

@@ -60,17 +60,16 @@ struct process {
     /// User and group id in the container.
     std::optional<std::uint32_t> uid{}, gid{};
     /// @}
-    std::optional<std::uint32_t> umask{};                         ///< e.g. 022 (octal!)
-    std::optional<std::vector<std::uint32_t>> additional_gids{};  ///< "additionalGids"
-    std::optional<std::string> username{};                        ///< Windows only
+    std::optional<std::uint32_t> umask{};                            ///< e.g. 022 (octal!)
+    std::optional<std::vector<std::uint32_t>> additional_gids{};     ///< "additionalGids"
+    std::optional<std::string> username{};                           ///< Windows only
     friend bool operator==(const user_t&, const user_t&) = default;  ///< memberwise
   };
   /// Capability names as the kernel spells them: "CAP_CHOWN", ...
   struct capabilities_t {
     /// @{
     /// The five capability sets.
-    std::optional<std::vector<std::string>> bounding{}, effective{}, inheritable{}, permitted{},
-        ambient{};
+    std::optional<std::vector<std::string>> bounding{}, effective{}, inheritable{}, permitted{}, ambient{};
     /// @}
     friend bool operator==(const capabilities_t&, const capabilities_t&) = default;  ///< memberwise
   };
@@ -110,19 +109,19 @@ struct process {
     friend bool operator==(const cpu_affinity_t&, const cpu_affinity_t&) = default;  ///< memberwise
   };
 
-  std::optional<bool> terminal{};  ///< attach a pty (needs a console socket)
-  std::optional<box_t> console_size{};  ///< "consoleSize"
-  std::optional<user_t> user{};  ///< uid, gid, umask, additional groups
-  std::optional<std::vector<std::string>> args{};  ///< the command and its arguments; required by runc
-  std::optional<std::string> command_line{};      ///< "commandLine" (Windows only)
-  std::optional<std::vector<std::string>> env{};  ///< "KEY=value"
-  std::optional<std::string> cwd{};  ///< working directory; absolute, required by runc
-  std::optional<capabilities_t> capabilities{};  ///< capability sets
-  std::optional<std::vector<rlimit_t>> rlimits{};  ///< resource limits
-  std::optional<bool> no_new_privileges{};        ///< "noNewPrivileges"
-  std::optional<std::string> apparmor_profile{};  ///< "apparmorProfile"
-  std::optional<int> oom_score_adj{};             ///< "oomScoreAdj", -1000 .. 1000
-  std::optional<scheduler_t> scheduler{};  ///< scheduling policy (runtime-spec 1.2)
+  std::optional<bool> terminal{};                     ///< attach a pty (needs a console socket)
+  std::optional<box_t> console_size{};                ///< "consoleSize"
+  std::optional<user_t> user{};                       ///< uid, gid, umask, additional groups
+  std::optional<std::vector<std::string>> args{};     ///< the command and its arguments; required by runc
+  std::optional<std::string> command_line{};          ///< "commandLine" (Windows only)
+  std::optional<std::vector<std::string>> env{};      ///< "KEY=value"
+  std::optional<std::string> cwd{};                   ///< working directory; absolute, required by runc
+  std::optional<capabilities_t> capabilities{};       ///< capability sets
+  std::optional<std::vector<rlimit_t>> rlimits{};     ///< resource limits
+  std::optional<bool> no_new_privileges{};            ///< "noNewPrivileges"
+  std::optional<std::string> apparmor_profile{};      ///< "apparmorProfile"
+  std::optional<int> oom_score_adj{};                 ///< "oomScoreAdj", -1000 .. 1000
+  std::optional<scheduler_t> scheduler{};             ///< scheduling policy (runtime-spec 1.2)
   std::optional<std::string> selinux_label{};         ///< "selinuxLabel"
   std::optional<io_priority_t> io_priority{};         ///< "ioPriority"
   std::optional<cpu_affinity_t> exec_cpu_affinity{};  ///< "execCPUAffinity"
@@ -139,12 +138,12 @@ struct linux_resources {
     /// Required by the spec and always written; a rule read without "allow"
     /// (or with null) is a deny rule, as in Go.
     bool allow{};
-    std::optional<std::string> type{};             ///< "a" (all), "c" or "b"
+    std::optional<std::string> type{};  ///< "a" (all), "c" or "b"
     /// @{
     /// Device numbers; absent = any ("*").
     std::optional<std::int64_t> major{}, minor{};
     /// @}
-    std::optional<std::string> access{};           ///< some of "rwm"
+    std::optional<std::string> access{};                                 ///< some of "rwm"
     friend bool operator==(const device_t&, const device_t&) = default;  ///< memberwise
   };
   /// Memory limits.
@@ -153,18 +152,18 @@ struct linux_resources {
     /// Limit, soft limit (reservation) and memory+swap limit in bytes; -1 = unlimited.
     std::optional<std::int64_t> limit{}, reservation{}, swap{};
     /// @}
-    std::optional<std::int64_t> kernel{};      ///< deprecated; ignored by cgroup v2
-    std::optional<std::int64_t> kernel_tcp{};  ///< "kernelTCP"
-    std::optional<std::uint64_t> swappiness{};  ///< 0..100; cgroup v1
-    std::optional<bool> disable_oom_killer{};   ///< "disableOOMKiller"
-    std::optional<bool> use_hierarchy{};        ///< "useHierarchy"
-    std::optional<bool> check_before_update{};  ///< "checkBeforeUpdate"
+    std::optional<std::int64_t> kernel{};                                ///< deprecated; ignored by cgroup v2
+    std::optional<std::int64_t> kernel_tcp{};                            ///< "kernelTCP"
+    std::optional<std::uint64_t> swappiness{};                           ///< 0..100; cgroup v1
+    std::optional<bool> disable_oom_killer{};                            ///< "disableOOMKiller"
+    std::optional<bool> use_hierarchy{};                                 ///< "useHierarchy"
+    std::optional<bool> check_before_update{};                           ///< "checkBeforeUpdate"
     friend bool operator==(const memory_t&, const memory_t&) = default;  ///< memberwise
   };
   /// CPU limits.
   struct cpu_t {
     std::optional<std::uint64_t> shares{};  ///< relative weight (cgroup v1 cpu.shares)
-    std::optional<std::int64_t> quota{};             ///< microseconds per period; -1 = no limit
+    std::optional<std::int64_t> quota{};    ///< microseconds per period; -1 = no limit
     /// @{
     /// Burst allowance and period, in microseconds.
     std::optional<std::uint64_t> burst{}, period{};
@@ -175,12 +174,12 @@ struct linux_resources {
     /// cpuset lists of CPUs and memory nodes, e.g. "0-3,7".
     std::optional<std::string> cpus{}, mems{};
     /// @}
-    std::optional<std::int64_t> idle{};              ///< 1 = SCHED_IDLE cgroup
+    std::optional<std::int64_t> idle{};                            ///< 1 = SCHED_IDLE cgroup
     friend bool operator==(const cpu_t&, const cpu_t&) = default;  ///< memberwise
   };
   /// Task limit.
   struct pids_t {
-    std::optional<std::int64_t> limit{};  ///< 0 or -1 = no limit
+    std::optional<std::int64_t> limit{};                             ///< 0 or -1 = no limit
     friend bool operator==(const pids_t&, const pids_t&) = default;  ///< memberwise
   };
   /// A per-device blkio weight.
@@ -189,8 +188,8 @@ struct linux_resources {
     /// The device number.
     std::optional<std::int64_t> major{}, minor{};
     /// @}
-    std::optional<std::uint16_t> weight{};  ///< 10..1000
-    std::optional<std::uint16_t> leaf_weight{};  ///< "leafWeight"
+    std::optional<std::uint16_t> weight{};                                             ///< 10..1000
+    std::optional<std::uint16_t> leaf_weight{};                                        ///< "leafWeight"
     friend bool operator==(const weight_device_t&, const weight_device_t&) = default;  ///< memberwise
   };
   /// A per-device blkio rate limit.
@@ -204,14 +203,14 @@ struct linux_resources {
   };
   /// Block IO limits.
   struct block_io_t {
-    std::optional<std::uint16_t> weight{};  ///< default weight, 10..1000
+    std::optional<std::uint16_t> weight{};                        ///< default weight, 10..1000
     std::optional<std::uint16_t> leaf_weight{};                   ///< "leafWeight"
     std::optional<std::vector<weight_device_t>> weight_device{};  ///< "weightDevice"
     /// @{
     /// "throttleReadBpsDevice", "throttleWriteBpsDevice" (bytes/s),
     /// "throttleReadIOPSDevice", "throttleWriteIOPSDevice" (operations/s; note "IOPS").
-    std::optional<std::vector<throttle_device_t>> throttle_read_bps_device{},
-        throttle_write_bps_device{}, throttle_read_iops_device{}, throttle_write_iops_device{};
+    std::optional<std::vector<throttle_device_t>> throttle_read_bps_device{}, throttle_write_bps_device{},
+        throttle_read_iops_device{}, throttle_write_iops_device{};
     /// @}
     friend bool operator==(const block_io_t&, const block_io_t&) = default;  ///< memberwise
   };
@@ -223,31 +222,32 @@ struct linux_resources {
   };
   /// The net_prio priority of one network interface.
   struct interface_priority_t {
-    std::optional<std::string> name{};  ///< interface name, e.g. "eth0"
+    std::optional<std::string> name{};        ///< interface name, e.g. "eth0"
     std::optional<std::uint32_t> priority{};  ///< its priority
-    friend bool operator==(const interface_priority_t&, const interface_priority_t&) = default;  ///< memberwise
+    friend bool operator==(const interface_priority_t&,
+                           const interface_priority_t&) = default;  ///< memberwise
   };
   /// Network class and priorities (cgroup v1 net_cls, net_prio).
   struct network_t {
-    std::optional<std::uint32_t> class_id{};  ///< "classID"
-    std::optional<std::vector<interface_priority_t>> priorities{};  ///< per interface
+    std::optional<std::uint32_t> class_id{};                               ///< "classID"
+    std::optional<std::vector<interface_priority_t>> priorities{};         ///< per interface
     friend bool operator==(const network_t&, const network_t&) = default;  ///< memberwise
   };
   /// RDMA limits of one device.
   struct rdma_t {
-    std::optional<std::uint32_t> hca_handles{};  ///< "hcaHandles"
-    std::optional<std::uint32_t> hca_objects{};  ///< "hcaObjects"
+    std::optional<std::uint32_t> hca_handles{};                      ///< "hcaHandles"
+    std::optional<std::uint32_t> hca_objects{};                      ///< "hcaObjects"
     friend bool operator==(const rdma_t&, const rdma_t&) = default;  ///< memberwise
   };
 
-  std::optional<std::vector<device_t>> devices{};  ///< device cgroup rules, in order
-  std::optional<memory_t> memory{};  ///< memory limits
-  std::optional<cpu_t> cpu{};  ///< CPU limits
-  std::optional<pids_t> pids{};  ///< task limit
+  std::optional<std::vector<device_t>> devices{};                  ///< device cgroup rules, in order
+  std::optional<memory_t> memory{};                                ///< memory limits
+  std::optional<cpu_t> cpu{};                                      ///< CPU limits
+  std::optional<pids_t> pids{};                                    ///< task limit
   std::optional<block_io_t> block_io{};                            ///< "blockIO"
   std::optional<std::vector<hugepage_limit_t>> hugepage_limits{};  ///< "hugepageLimits"
-  std::optional<network_t> network{};  ///< network class and priorities
-  std::optional<std::map<std::string, rdma_t>> rdma{};  ///< by device name, e.g. "mlx5_1"
+  std::optional<network_t> network{};                              ///< network class and priorities
+  std::optional<std::map<std::string, rdma_t>> rdma{};             ///< by device name, e.g. "mlx5_1"
   /// cgroup v2 interface files and their values, e.g. {"memory.high", "1G"}.
   std::optional<std::map<std::string, std::string>> unified{};
 
@@ -256,7 +256,8 @@ struct linux_resources {
 
 /// Compact JSON (no whitespace), keys in the order declared above, only the
 /// fields that hold a value. An empty model gives "{}". Invalid UTF-8 in a
-/// string is replaced by U+FFFD (as Go's encoding/json does). Never fails and never throws (except std::bad_alloc).
+/// string is replaced by U+FFFD (as Go's encoding/json does). Never fails and never throws (except
+/// std::bad_alloc).
 /// @{
 std::string to_json(const process& p);
 std::string to_json(const linux_resources& r);

@@ -52,8 +52,8 @@ struct stats {
 
   /// CPU time in nanoseconds.
   struct cpu_usage_t {
-    std::optional<std::uint64_t> total{};  ///< total CPU time consumed
-    std::optional<std::vector<std::uint64_t>> percpu{};  ///< CPU time per CPU
+    std::optional<std::uint64_t> total{};                       ///< total CPU time consumed
+    std::optional<std::vector<std::uint64_t>> percpu{};         ///< CPU time per CPU
     std::optional<std::vector<std::uint64_t>> percpu_kernel{};  ///< cgroup v1 only
     std::optional<std::vector<std::uint64_t>> percpu_user{};    ///< cgroup v1 only
     /// @{
@@ -63,15 +63,15 @@ struct stats {
   };
   /// CFS bandwidth throttling.
   struct throttling_t {
-    std::optional<std::uint64_t> periods{};  ///< enforcement periods that elapsed
+    std::optional<std::uint64_t> periods{};            ///< enforcement periods that elapsed
     std::optional<std::uint64_t> throttled_periods{};  ///< "throttledPeriods"
     std::optional<std::uint64_t> throttled_time{};     ///< "throttledTime", nanoseconds
   };
   /// The "cpu" block.
   struct cpu_t {
-    std::optional<cpu_usage_t> usage{};  ///< CPU time
+    std::optional<cpu_usage_t> usage{};        ///< CPU time
     std::optional<throttling_t> throttling{};  ///< CFS throttling
-    std::optional<psi_t> psi{};  ///< CPU pressure (cgroup v2)
+    std::optional<psi_t> psi{};                ///< CPU pressure (cgroup v2)
   };
 
   /// cgroup v1 cpuset controller (runc prints it on v1 only).
@@ -82,9 +82,8 @@ struct stats {
     /// @}
     /// @{
     /// The cpuset files of the same names (cpuset.cpu_exclusive, ...), as numbers.
-    std::optional<std::uint64_t> cpu_exclusive{}, mem_hardwall{}, mem_exclusive{},
-        memory_migrate{}, memory_spread_page{}, memory_spread_slab{}, memory_pressure{},
-        sched_load_balance{};
+    std::optional<std::uint64_t> cpu_exclusive{}, mem_hardwall{}, mem_exclusive{}, memory_migrate{},
+        memory_spread_page{}, memory_spread_slab{}, memory_pressure{}, sched_load_balance{};
     /// @}
     std::optional<std::int64_t> sched_relax_domain_level{};  ///< -1 = system default
   };
@@ -128,7 +127,7 @@ struct stats {
     /// The device number.
     std::optional<std::uint64_t> major{}, minor{};
     /// @}
-    std::optional<std::string> op{};  ///< "Read", "Write", "Sync", "Async", "Discard", "Total", ""
+    std::optional<std::string> op{};       ///< "Read", "Write", "Sync", "Async", "Discard", "Total", ""
     std::optional<std::uint64_t> value{};  ///< bytes, operations or time, per the list it is in
   };
   /// The "blkio" block (block IO per device).
@@ -141,7 +140,7 @@ struct stats {
     std::optional<std::vector<blkio_entry_t>> io_merged_recursive{};         ///< "ioMergedRecursive"
     std::optional<std::vector<blkio_entry_t>> io_time_recursive{};           ///< "ioTimeRecursive"
     std::optional<std::vector<blkio_entry_t>> sectors_recursive{};           ///< "sectorsRecursive"
-    std::optional<psi_t> psi{};  ///< IO pressure (cgroup v2)
+    std::optional<psi_t> psi{};                                              ///< IO pressure (cgroup v2)
   };
 
   /// Usage of one huge page size.
@@ -212,13 +211,13 @@ struct stats {
     /// @}
   };
 
-  std::optional<cpu_t> cpu{};  ///< CPU usage, throttling and pressure
+  std::optional<cpu_t> cpu{};        ///< CPU usage, throttling and pressure
   std::optional<cpuset_t> cpuset{};  ///< cpuset (cgroup v1)
   std::optional<memory_t> memory{};  ///< memory usage, limits, memory.stat and pressure
-  std::optional<pids_t> pids{};  ///< number of tasks
-  std::optional<blkio_t> blkio{};  ///< block IO
+  std::optional<pids_t> pids{};      ///< number of tasks
+  std::optional<blkio_t> blkio{};    ///< block IO
   std::optional<std::map<std::string, hugetlb_t>> hugetlb{};  ///< page size ("2MB", "1GB") -> usage
-  std::optional<intel_rdt_t> intel_rdt{};  ///< Intel RDT (resctrl)
+  std::optional<intel_rdt_t> intel_rdt{};                     ///< Intel RDT (resctrl)
   std::optional<std::vector<network_interface_t>> network_interfaces{};  ///< per network interface
 };
 
@@ -230,8 +229,8 @@ event_type parse_event_type(std::string_view type) noexcept;
 
 /// One line of `runc events` (go-runc: Event).
 struct event {
-  std::string type{};                ///< verbatim: "stats", "oom", ...
-  std::string id{};                  ///< the container id
+  std::string type{};                   ///< verbatim: "stats", "oom", ...
+  std::string id{};                     ///< the container id
   std::optional<runcpp::stats> data{};  ///< present for "stats" events
 
   event_type kind() const noexcept { return parse_event_type(type); }  ///< parse_event_type(type)

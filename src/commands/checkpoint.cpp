@@ -56,8 +56,9 @@ struct criu_flags {
 // auto-dedup) after lazy pages.
 detail::args detail::checkpoint_args(std::string_view id, const checkpoint_options& o) {
   argv_builder b("checkpoint");
-  criu_flags{o.image_path, o.work_path,  o.parent_path,         o.tcp_established, o.ext_unix_sk, o.shell_job,
-             o.page_server, o.file_locks, o.manage_cgroups_mode, o.empty_ns,        o.lazy_pages}
+  criu_flags{o.image_path,          o.work_path, o.parent_path, o.tcp_established,
+             o.ext_unix_sk,         o.shell_job, o.page_server, o.file_locks,
+             o.manage_cgroups_mode, o.empty_ns,  o.lazy_pages}
       .add_to(b);
   b.flag("--tcp-skip-in-flight", o.tcp_skip_in_flight)
       .flag("--link-remap", o.link_remap)
@@ -70,11 +71,13 @@ detail::args detail::checkpoint_args(std::string_view id, const checkpoint_optio
   return std::move(b).take();
 }
 
-detail::args detail::restore_args(std::string_view id, const std::filesystem::path& bundle, const restore_options& o) {
+detail::args detail::restore_args(std::string_view id, const std::filesystem::path& bundle,
+                                  const restore_options& o) {
   const std::filesystem::path no_parent;
   argv_builder b("restore");
-  criu_flags{o.image_path, o.work_path,  no_parent,             o.tcp_established, o.ext_unix_sk, o.shell_job,
-             {},           o.file_locks, o.manage_cgroups_mode, o.empty_ns,        o.lazy_pages}
+  criu_flags{o.image_path,          o.work_path, no_parent,   o.tcp_established,
+             o.ext_unix_sk,         o.shell_job, {},          o.file_locks,
+             o.manage_cgroups_mode, o.empty_ns,  o.lazy_pages}
       .add_to(b);
   b.flag("--auto-dedup", o.auto_dedup)
       .flag("--detach", o.detach)
@@ -90,7 +93,8 @@ detail::args detail::restore_args(std::string_view id, const std::filesystem::pa
   return std::move(b).take();
 }
 
-result<void> client::checkpoint(std::string_view id, const checkpoint_options& opts, const call_context& ctx) const {
+result<void> client::checkpoint(std::string_view id, const checkpoint_options& opts,
+                                const call_context& ctx) const {
   if (auto ok = validate_container_id(id); !ok) return std::move(ok).error();
   auto sub = detail::checkpoint_args(id, opts);
   if (opts.status_fd < 0) return detail::run_simple(config_, ctx, std::move(sub));
@@ -100,8 +104,8 @@ result<void> client::checkpoint(std::string_view id, const checkpoint_options& o
   return {};
 }
 
-result<int> client::restore(std::string_view id, const std::filesystem::path& bundle, const restore_options& opts,
-                            const call_context& ctx) const {
+result<int> client::restore(std::string_view id, const std::filesystem::path& bundle,
+                            const restore_options& opts, const call_context& ctx) const {
   if (auto ok = validate_container_id(id); !ok) return std::move(ok).error();
   auto st = detail::run_with_io(config_, ctx, detail::restore_args(id, bundle, opts),
                                 {.io = opts.io.get(),

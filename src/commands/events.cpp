@@ -16,7 +16,8 @@ detail::args detail::stats_args(std::string_view id) { return {"events", "--stat
 result<event_stream> client::events(std::string_view id, std::chrono::milliseconds interval,
                                     const call_context& ctx) const {
   if (auto ok = validate_container_id(id); !ok) return std::move(ok).error();
-  if (interval.count() <= 0) return error(errc::invalid_argument, "events interval must be > 0 (runc rejects 0s)");
+  if (interval.count() <= 0)
+    return error(errc::invalid_argument, "events interval must be > 0 (runc rejects 0s)");
   return detail::start_event_stream(config_, ctx, detail::events_args(id, interval));
 }
 
@@ -27,7 +28,8 @@ result<runcpp::stats> client::stats(std::string_view id, const call_context& ctx
   if (!out) {
     if (out.error().code() == errc::unsupported)
       return detail::reworded(out.error(), errc::unsupported,
-                              config_.command + " has no 'events' command (it said: " + out.error().message() + ")");
+                              config_.command +
+                                  " has no 'events' command (it said: " + out.error().message() + ")");
     return std::move(out).error();
   }
   auto ev = parse_event_json(*out);

@@ -28,7 +28,8 @@ detail::args detail::exec_args(std::string_view id, const std::string& process_f
 result<int> client::exec(std::string_view id, const spec::process& process, const exec_options& opts,
                          const call_context& ctx) const {
   if (auto ok = validate_container_id(id); !ok) return std::move(ok).error();
-  if (auto ok = detail::check_terminal(process.terminal.value_or(false), opts.detach, opts.console_socket != nullptr);
+  if (auto ok = detail::check_terminal(process.terminal.value_or(false), opts.detach,
+                                       opts.console_socket != nullptr);
       !ok)
     return std::move(ok).error();
   auto file = detail::temp_file::create("runc-process", spec::to_json(process));

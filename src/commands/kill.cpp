@@ -8,11 +8,16 @@ namespace runcpp {
 // runc kill stops parsing flags at the first positional argument, so flags
 // and extra args come before the id.
 detail::args detail::kill_args(std::string_view id, int signal, const kill_options& o) {
-  return std::move(argv_builder("kill").flag("--all", o.all).append(o.extra_args).add(id).add(std::to_string(signal)))
+  return std::move(argv_builder("kill")
+                       .flag("--all", o.all)
+                       .append(o.extra_args)
+                       .add(id)
+                       .add(std::to_string(signal)))
       .take();
 }
 
-result<void> client::kill(std::string_view id, int signal, const kill_options& opts, const call_context& ctx) const {
+result<void> client::kill(std::string_view id, int signal, const kill_options& opts,
+                          const call_context& ctx) const {
   if (auto ok = validate_container_id(id); !ok) return std::move(ok).error();
   if (signal <= 0 || signal > 64)
     return error(errc::invalid_argument, "signal " + std::to_string(signal) + " is out of range 1..64");

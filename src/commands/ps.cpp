@@ -26,9 +26,8 @@ result<std::vector<int>> client::ps(std::string_view id, const call_context& ctx
 result<top_results> client::top(std::string_view id, std::span<const std::string> ps_options,
                                 const call_context& ctx) const {
   if (auto ok = validate_container_id(id); !ok) return std::move(ok).error();
-  return detail::run_capture(config_, ctx, detail::top_args(id, ps_options)).and_then([](const std::string& out) {
-    return parse_ps_output(out);
-  });
+  return detail::run_capture(config_, ctx, detail::top_args(id, ps_options))
+      .and_then([](const std::string& out) { return parse_ps_output(out); });
 }
 
 }  // namespace runcpp

@@ -8,7 +8,8 @@ namespace runcpp {
 
 // create's flags in go-runc's order, then --detach, then runc's --keep and
 // --no-subreaper (two dashes; go-runc has neither), --preserve-fds last.
-detail::args detail::run_args(std::string_view id, const std::filesystem::path& bundle, const run_options& o) {
+detail::args detail::run_args(std::string_view id, const std::filesystem::path& bundle,
+                              const run_options& o) {
   return std::move(argv_builder("run")
                        .option("--bundle", bundle.string())
                        .absolute("--pid-file", o.pid_file)
@@ -29,7 +30,9 @@ result<int> client::run(std::string_view id, const std::filesystem::path& bundle
                         const call_context& ctx) const {
   if (auto ok = validate_container_id(id); !ok) return std::move(ok).error();
   if (auto terminal = detail::bundle_terminal(bundle, config_.work_dir))
-    if (auto ok = detail::check_terminal(*terminal && opts.detach, opts.detach, opts.console_socket != nullptr); !ok)
+    if (auto ok =
+            detail::check_terminal(*terminal && opts.detach, opts.detach, opts.console_socket != nullptr);
+        !ok)
       return std::move(ok).error();
   auto st = detail::run_with_io(config_, ctx, detail::run_args(id, bundle, opts),
                                 {.io = opts.io.get(),

@@ -19,7 +19,8 @@ detail::args detail::update_args(std::string_view id, const update_options& o) {
 result<void> client::update(std::string_view id, const spec::linux_resources& resources,
                             const update_options& opts, const call_context& ctx) const {
   if (auto ok = validate_container_id(id); !ok) return std::move(ok).error();
-  auto out = detail::run_capture(config_, ctx, detail::update_args(id, opts), spec::to_json(resources) + "\n");
+  auto out =
+      detail::run_capture(config_, ctx, detail::update_args(id, opts), spec::to_json(resources) + "\n");
   if (!out) return std::move(out).error();
   return {};
 }

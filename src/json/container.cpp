@@ -83,7 +83,8 @@ bool read_optional_string(const json& obj, const char* key, std::string_view whe
 
 // Annotations as nlohmann gave them: the last of duplicate keys wins and, when
 // values are not strings, the error names the first such key in key order.
-result<void> read_annotations(const json& ann, std::string_view where, std::map<std::string, std::string>& out) {
+result<void> read_annotations(const json& ann, std::string_view where,
+                              std::map<std::string, std::string>& out) {
   for (auto it = ann.MemberBegin(); it != ann.MemberEnd(); ++it) {
     if (!it->value.IsString()) {
       out.clear();
@@ -124,8 +125,7 @@ result<container> decode_container(const json& j, std::string_view where) {
       c.pid = static_cast<int>(v);
     } else {
       const auto v = pid->GetInt64();
-      if (v < 0 || v > std::numeric_limits<int>::max())
-        return bad_key(where, "pid", "a pid (out of range)");
+      if (v < 0 || v > std::numeric_limits<int>::max()) return bad_key(where, "pid", "a pid (out of range)");
       c.pid = static_cast<int>(v);
     }
   }
@@ -233,12 +233,12 @@ result<std::vector<container>> parse_list_json(std::string_view text) {
 result<std::chrono::system_clock::time_point> parse_rfc3339(std::string_view s) {
   using namespace std::chrono;
   int y = 0, mo = 0, d = 0, h = 0, mi = 0, sec = 0;
-  if (!digits(s, 0, 4, y) || s.size() < 5 || s[4] != '-' || !digits(s, 5, 2, mo) ||
-      s.size() < 8 || s[7] != '-' || !digits(s, 8, 2, d))
+  if (!digits(s, 0, 4, y) || s.size() < 5 || s[4] != '-' || !digits(s, 5, 2, mo) || s.size() < 8 ||
+      s[7] != '-' || !digits(s, 8, 2, d))
     return bad_time(s, "expected YYYY-MM-DD");
   if (s.size() < 11 || (s[10] != 'T' && s[10] != 't')) return bad_time(s, "expected 'T' after the date");
-  if (!digits(s, 11, 2, h) || s.size() < 14 || s[13] != ':' || !digits(s, 14, 2, mi) ||
-      s.size() < 17 || s[16] != ':' || !digits(s, 17, 2, sec))
+  if (!digits(s, 11, 2, h) || s.size() < 14 || s[13] != ':' || !digits(s, 14, 2, mi) || s.size() < 17 ||
+      s[16] != ':' || !digits(s, 17, 2, sec))
     return bad_time(s, "expected hh:mm:ss");
 
   const year_month_day ymd{year{y}, month{static_cast<unsigned>(mo)}, day{static_cast<unsigned>(d)}};
@@ -266,8 +266,7 @@ result<std::chrono::system_clock::time_point> parse_rfc3339(std::string_view s) 
   } else if (pos < s.size() && (s[pos] == '+' || s[pos] == '-')) {
     const bool negative = s[pos] == '-';
     int oh = 0, om = 0;
-    if (!digits(s, pos + 1, 2, oh) || pos + 3 >= s.size() || s[pos + 3] != ':' ||
-        !digits(s, pos + 4, 2, om))
+    if (!digits(s, pos + 1, 2, oh) || pos + 3 >= s.size() || s[pos + 3] != ':' || !digits(s, pos + 4, 2, om))
       return bad_time(s, "expected Z or +hh:mm / -hh:mm");
     if (oh > 23 || om > 59) return bad_time(s, "offset out of range");
     offset_s = (std::int64_t{oh} * 3600 + std::int64_t{om} * 60) * (negative ? -1 : 1);
@@ -280,7 +279,8 @@ result<std::chrono::system_clock::time_point> parse_rfc3339(std::string_view s) 
   // Local time minus its offset is UTC. Years 0000-9999 in seconds fit easily
   // in int64; the nanosecond count may not, so check before scaling.
   const std::int64_t days_since_epoch = sys_days{ymd}.time_since_epoch().count();
-  const std::int64_t secs = days_since_epoch * 86400 + std::int64_t{h} * 3600 + std::int64_t{mi} * 60 + sec - offset_s;
+  const std::int64_t secs =
+      days_since_epoch * 86400 + std::int64_t{h} * 3600 + std::int64_t{mi} * 60 + sec - offset_s;
   constexpr std::int64_t limit = std::numeric_limits<std::int64_t>::max() / 1'000'000'000 - 1;
   if (secs > limit || secs < -limit) return bad_time(s, "outside the range of system_clock");
   const nanoseconds since_epoch{secs * 1'000'000'000 + frac_ns};

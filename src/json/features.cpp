@@ -45,8 +45,7 @@ class decoder {
     out = v->get<bool>();
   }
 
-  void string(const json& obj, std::string_view parent, const char* key,
-              std::optional<std::string>& out) {
+  void string(const json& obj, std::string_view parent, const char* key, std::optional<std::string>& out) {
     const json* v = member(obj, key);
     if (v == nullptr) return;
     if (!v->is_string()) return fail(parent, key, "a string");

@@ -57,8 +57,10 @@ class fd_guard {
 
 result<int> parse_pid(std::string_view text) {
   // runc writes no newline, but files written by hand or by shells usually have one.
-  if (text.ends_with("\r\n")) text.remove_suffix(2);
-  else if (text.ends_with('\n')) text.remove_suffix(1);
+  if (text.ends_with("\r\n"))
+    text.remove_suffix(2);
+  else if (text.ends_with('\n'))
+    text.remove_suffix(1);
 
   if (text.empty()) return error(errc::parse_error, "pid: empty");
   long long v = 0;

@@ -98,7 +98,8 @@ inline std::string_view view(const value& v) noexcept { return {v.GetString(), v
 inline const value* find_last(const value& obj, std::string_view key) noexcept {
   for (auto it = obj.MemberEnd(); it != obj.MemberBegin();) {
     --it;
-    if (it->name.GetStringLength() == key.size() && std::memcmp(it->name.GetString(), key.data(), key.size()) == 0)
+    if (it->name.GetStringLength() == key.size() &&
+        std::memcmp(it->name.GetString(), key.data(), key.size()) == 0)
       return &it->value;
   }
   return nullptr;

@@ -346,8 +346,7 @@ class reader {
         const std::size_t mark = path_.size();
         // The key as JSON would escape it, minus the quotes: the message
         // stays on one line whatever the key holds.
-        const std::string quoted =
-            json(it.key()).dump(-1, ' ', false, json::error_handler_t::replace);
+        const std::string quoted = json(it.key()).dump(-1, ' ', false, json::error_handler_t::replace);
         path_ += '[';
         path_.append(quoted, 1, quoted.size() - 2);
         path_ += ']';
@@ -437,9 +436,7 @@ result<T> parse(std::string_view text, const char* what) {
 std::string to_json(const process& p) { return write(p); }
 std::string to_json(const linux_resources& r) { return write(r); }
 
-result<process> parse_process_json(std::string_view text) {
-  return parse<process>(text, "process JSON");
-}
+result<process> parse_process_json(std::string_view text) { return parse<process>(text, "process JSON"); }
 
 result<linux_resources> parse_linux_resources_json(std::string_view text) {
   return parse<linux_resources>(text, "linux resources JSON");

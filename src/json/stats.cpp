@@ -37,9 +37,7 @@ void append_printable(std::string& out, std::string_view s) {
   if (s.size() > max_len) out += "...";
 }
 
-char ascii_lower(char c) noexcept {
-  return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
-}
+char ascii_lower(char c) noexcept { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
 
 // ASCII case-insensitive equality (Go's EqualFold without the Unicode folds,
 // which no runc key needs).
@@ -257,7 +255,7 @@ class decoder {
   }
   // A block: its keys are listed by the matching fields() overload.
   template <class T>
-    requires std::is_class_v<T>
+  requires std::is_class_v<T>
   bool read(const json& v, T& out) {
     if (!v.IsObject()) return fail("an object");
     fields(*this, v, out);

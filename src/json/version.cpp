@@ -26,8 +26,8 @@ bool is_blank(char c) noexcept { return blanks.find(c) != std::string_view::npos
 bool is_runtime_name(std::string_view s) noexcept {
   if (s.empty()) return false;
   for (char c : s) {
-    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-                    c == '-' || c == '_' || c == '.' || c == '+';
+    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
+                    c == '_' || c == '.' || c == '+';
     if (!ok) return false;
   }
   return true;
@@ -54,8 +54,7 @@ bool split_field(std::string_view line, std::string_view& key, std::string_view&
 result<runcpp::version> parse_version_output(std::string_view text) {
   // Leading blank lines are tolerated (go-runc trims the whole output).
   const auto start = text.find_first_not_of(" \t\r\n\f\v");
-  if (start == std::string_view::npos)
-    return error(errc::parse_error, "version output: empty");
+  if (start == std::string_view::npos) return error(errc::parse_error, "version output: empty");
   text.remove_prefix(start);
 
   runcpp::version v;
@@ -90,10 +89,14 @@ result<runcpp::version> parse_version_output(std::string_view text) {
       continue;
     }
     // Later duplicates overwrite, as in go-runc.
-    if (key == "commit") v.commit = std::string(value);
-    else if (key == "spec") v.spec = std::string(value);
-    else if (key == "go") v.go = std::string(value);
-    else if (key == "libseccomp") v.libseccomp = std::string(value);
+    if (key == "commit")
+      v.commit = std::string(value);
+    else if (key == "spec")
+      v.spec = std::string(value);
+    else if (key == "go")
+      v.go = std::string(value);
+    else if (key == "libseccomp")
+      v.libseccomp = std::string(value);
     v.fields.emplace_back(std::string(key), std::string(value));
   }
   return v;

@@ -121,7 +121,8 @@ std::vector<sweep_spec> standard_specs() {
   specs.push_back({.target = call::poll, .err = ENOMEM, .outcome = expect::clean_error});
   specs.push_back({.target = call::waitid, .err = EINVAL, .outcome = expect::clean_error});
   specs.push_back({.target = call::posix_spawn, .err = EAGAIN, .outcome = expect::clean_error});
-  specs.push_back({.target = call::posix_spawn_file_actions_adddup2, .err = ENOMEM, .outcome = expect::clean_error});
+  specs.push_back(
+      {.target = call::posix_spawn_file_actions_adddup2, .err = ENOMEM, .outcome = expect::clean_error});
   specs.push_back({.target = call::recvmsg, .err = ENOMEM, .outcome = expect::clean_error});
   specs.push_back({.target = call::recvmsg, .what = action::ctrunc, .outcome = expect::protocol_error});
   return specs;
@@ -130,9 +131,15 @@ std::vector<sweep_spec> standard_specs() {
 std::string spec_name(const sweep_spec& s) {
   std::string n(fault::name(s.target));
   switch (s.what) {
-    case action::fail: return n + " " + (s.err == EINTR ? "EINTR" : s.err == EAGAIN ? "EAGAIN" : s.err == EMFILE ? "EMFILE"
-                                          : s.err == ENFILE ? "ENFILE" : s.err == ENOMEM ? "ENOMEM" : s.err == EINVAL ? "EINVAL"
-                                                                                                  : std::to_string(s.err));
+    case action::fail:
+      return n + " " +
+             (s.err == EINTR    ? "EINTR"
+              : s.err == EAGAIN ? "EAGAIN"
+              : s.err == EMFILE ? "EMFILE"
+              : s.err == ENFILE ? "ENFILE"
+              : s.err == ENOMEM ? "ENOMEM"
+              : s.err == EINVAL ? "EINVAL"
+                                : std::to_string(s.err));
     case action::short_count: return n + " short(" + std::to_string(s.limit) + ")" + (s.repeat ? "+" : "");
     case action::ctrunc: return n + " MSG_CTRUNC";
   }
@@ -169,7 +176,8 @@ class fault_sweep : public testing::hygiene_test {
     }
     std::cout << "[fault] " << op_name << " makes:";
     for (std::size_t i = 0; i < fault::call_count; ++i)
-      if (int n = counter.calls(static_cast<call>(i)); n > 0) std::cout << " " << fault::name(static_cast<call>(i)) << "=" << n;
+      if (int n = counter.calls(static_cast<call>(i)); n > 0)
+        std::cout << " " << fault::name(static_cast<call>(i)) << "=" << n;
     std::cout << "\n";
 
     int total = 0;
@@ -177,9 +185,14 @@ class fault_sweep : public testing::hygiene_test {
       const int n = counter.calls(s.target);
       int fired = 0, errors = 0, absorbed = 0;
       for (int k = 1; k <= n; ++k) {
-        const std::string where = op_name + ": " + spec_name(s) + " at call " + std::to_string(k) + "/" + std::to_string(n);
+        const std::string where =
+            op_name + ": " + spec_name(s) + " at call " + std::to_string(k) + "/" + std::to_string(n);
         fds = testing::open_fds();
-        fault::injector inj(fault::plan{.target = s.target, .nth = k, .what = s.what, .err = s.err, .limit = s.limit,
+        fault::injector inj(fault::plan{.target = s.target,
+                                        .nth = k,
+                                        .what = s.what,
+                                        .err = s.err,
+                                        .limit = s.limit,
                                         .repeat = s.repeat});
         inj.disarm();
         window w(inj);
@@ -206,14 +219,15 @@ class fault_sweep : public testing::hygiene_test {
         if (s.outcome == expect::protocol_error) {
           EXPECT_EQ(e.code(), errc::protocol_error) << where << ": " << describe(got);
         } else {
-          EXPECT_TRUE(e.code() == errc::io_error || e.code() == errc::spawn_failed) << where << ": " << describe(got);
+          EXPECT_TRUE(e.code() == errc::io_error || e.code() == errc::spawn_failed)
+              << where << ": " << describe(got);
           EXPECT_NE(e.message().find(std::strerror(s.err)), std::string::npos)
               << where << ": the message does not name the error: " << describe(got);
         }
       }
       if (n > 0)
-        std::cout << "[fault] " << op_name << ": " << spec_name(s) << ": " << n << " cases, " << fired << " fired, "
-                  << errors << " errors, " << absorbed << " absorbed\n";
+        std::cout << "[fault] " << op_name << ": " << spec_name(s) << ": " << n << " cases, " << fired
+                  << " fired, " << errors << " errors, " << absorbed << " absorbed\n";
     }
     std::cout << "[fault] " << op_name << ": " << total << " cases\n";
     EXPECT_GT(total, 0);
@@ -227,24 +241,30 @@ TEST_F(fault_sweep, state_and_list_capture) {
   auto c = make();
   auto state_file = testing::test_data_path("runc-1.1.5/state-running.json").string();
   auto list_file = testing::test_data_path("runc-1.1.5/list.json").string();
-  sweep("state+list", [&](window& w) {
-    steps s;
-    std::stop_source never;  // a token that can stop: the calls arm their stop_waker (eventfd)
-    w.open();
-    auto st = c.state("web", {.stop = never.get_token(), .extra_env = {"FAKE_RUNC_STDOUT_FILE=" + state_file}});
-    w.close();
-    s.push_back(make_step("state", st, [](const container& x) { return x.id + " " + x.status_text + " " + std::to_string(x.pid); }));
-    if (failed(s)) return s;
-    w.open();
-    auto l = c.list({.stop = never.get_token(), .extra_env = {"FAKE_RUNC_STDOUT_FILE=" + list_file}});
-    w.close();
-    s.push_back(make_step("list", l, [](const std::vector<container>& v) {
-      std::string ids;
-      for (const auto& x : v) ids += x.id + ",";
-      return ids;
-    }));
-    return s;
-  }, standard_specs());
+  sweep(
+      "state+list",
+      [&](window& w) {
+        steps s;
+        std::stop_source never;  // a token that can stop: the calls arm their stop_waker (eventfd)
+        w.open();
+        auto st =
+            c.state("web", {.stop = never.get_token(), .extra_env = {"FAKE_RUNC_STDOUT_FILE=" + state_file}});
+        w.close();
+        s.push_back(make_step("state", st, [](const container& x) {
+          return x.id + " " + x.status_text + " " + std::to_string(x.pid);
+        }));
+        if (failed(s)) return s;
+        w.open();
+        auto l = c.list({.stop = never.get_token(), .extra_env = {"FAKE_RUNC_STDOUT_FILE=" + list_file}});
+        w.close();
+        s.push_back(make_step("list", l, [](const std::vector<container>& v) {
+          std::string ids;
+          for (const auto& x : v) ids += x.id + ",";
+          return ids;
+        }));
+        return s;
+      },
+      standard_specs());
 }
 
 TEST_F(fault_sweep, update_resources_on_stdin) {
@@ -254,18 +274,22 @@ TEST_F(fault_sweep, update_resources_on_stdin) {
   r.memory = spec::linux_resources::memory_t{.limit = 64 << 20};
   r.pids = spec::linux_resources::pids_t{.limit = 100};
   const std::string expected = spec::to_json(r) + "\n";
-  sweep("update", [&](window& w) {
-    steps s;
-    std::filesystem::remove(record);
-    w.open();
-    auto ok = c.update("web", r, {}, {.extra_env = {"FAKE_RUNC_RECORD=" + record.string(), "FAKE_RUNC_READ_STDIN=1"}});
-    w.close();
-    s.push_back(make_step("update", ok));
-    if (failed(s)) return s;
-    auto got = testing::read_record(record)["stdin_data"].get<std::string>();
-    s.push_back({"stdin", std::nullopt, got == expected ? "intact" : "differs: " + got});
-    return s;
-  }, standard_specs());
+  sweep(
+      "update",
+      [&](window& w) {
+        steps s;
+        std::filesystem::remove(record);
+        w.open();
+        auto ok = c.update("web", r, {},
+                           {.extra_env = {"FAKE_RUNC_RECORD=" + record.string(), "FAKE_RUNC_READ_STDIN=1"}});
+        w.close();
+        s.push_back(make_step("update", ok));
+        if (failed(s)) return s;
+        auto got = testing::read_record(record)["stdin_data"].get<std::string>();
+        s.push_back({"stdin", std::nullopt, got == expected ? "intact" : "differs: " + got});
+        return s;
+      },
+      standard_specs());
 }
 
 TEST_F(fault_sweep, large_stdin_through_the_runner) {
@@ -274,18 +298,25 @@ TEST_F(fault_sweep, large_stdin_through_the_runner) {
   std::string big;
   for (int i = 0; big.size() < (128u << 10); ++i) big += "line " + std::to_string(i) + "\n";
   config cfg{.command = testing::fake_runc_path()};
-  sweep("runner stdin echo", [&](window& w) {
-    steps s;
-    call_context ctx{.extra_env = {"FAKE_RUNC_READ_STDIN=1", "FAKE_RUNC_ECHO_STDIN=1", "FAKE_RUNC_STDERR=done"}};
-    w.open();
-    auto out = detail::run_process(cfg, ctx, detail::invocation{{"update", "--resources=-", "c"}, true, nullptr, big, {}});
-    w.close();
-    s.push_back(make_step("run", out, [&](const detail::outcome& o) {
-      return (o.out == big ? std::string("stdout intact") : "stdout " + std::to_string(o.out.size()) + " bytes") +
-             " stderr=" + o.err + " " + o.status.to_string();
-    }));
-    return s;
-  }, standard_specs());
+  sweep(
+      "runner stdin echo",
+      [&](window& w) {
+        steps s;
+        call_context ctx{
+            .extra_env = {"FAKE_RUNC_READ_STDIN=1", "FAKE_RUNC_ECHO_STDIN=1", "FAKE_RUNC_STDERR=done"}};
+        w.open();
+        auto out =
+            detail::run_process(cfg, ctx,
+                                detail::invocation{{"update", "--resources=-", "c"}, true, nullptr, big, {}});
+        w.close();
+        s.push_back(make_step("run", out, [&](const detail::outcome& o) {
+          return (o.out == big ? std::string("stdout intact")
+                               : "stdout " + std::to_string(o.out.size()) + " bytes") +
+                 " stderr=" + o.err + " " + o.status.to_string();
+        }));
+        return s;
+      },
+      standard_specs());
 }
 
 // A pipe_io made inside the window, with `input` written to its stdin and
@@ -305,48 +336,57 @@ auto pipe_io_with_input(window& w, steps& s, const std::string& input) {
 TEST_F(fault_sweep, create_with_pipe_io) {
   auto c = make();
   const std::string input = "hello through stdin\n";
-  sweep("create pipe_io", [&](window& w) {
-    steps s;
-    auto io = pipe_io_with_input(w, s, input);
-    if (failed(s)) return s;
-    w.open();
-    auto r = c.create("web", dir_.path() / "bundle", {.io = *io},
-                      {.extra_env = {"FAKE_RUNC_READ_STDIN=1", "FAKE_RUNC_ECHO_STDIN=1", "FAKE_RUNC_STDERR=err text"}});
-    w.close();
-    s.push_back(make_step("create", r));
-    if (failed(s)) return s;
-    std::string out = testing::read_to_eof((*io)->stdout_fd());
-    std::string err = testing::read_to_eof((*io)->stderr_fd());
-    s.push_back({"streams", std::nullopt, out + "|" + err});
-    return s;
-  }, standard_specs());
+  sweep(
+      "create pipe_io",
+      [&](window& w) {
+        steps s;
+        auto io = pipe_io_with_input(w, s, input);
+        if (failed(s)) return s;
+        w.open();
+        auto r = c.create("web", dir_.path() / "bundle", {.io = *io},
+                          {.extra_env = {"FAKE_RUNC_READ_STDIN=1", "FAKE_RUNC_ECHO_STDIN=1",
+                                         "FAKE_RUNC_STDERR=err text"}});
+        w.close();
+        s.push_back(make_step("create", r));
+        if (failed(s)) return s;
+        std::string out = testing::read_to_eof((*io)->stdout_fd());
+        std::string err = testing::read_to_eof((*io)->stderr_fd());
+        s.push_back({"streams", std::nullopt, out + "|" + err});
+        return s;
+      },
+      standard_specs());
 }
 
 TEST_F(fault_sweep, exec_with_process_file_and_stdin_pipe) {
   auto c = make();
   auto copy = dir_.path() / "process-copy.json";
-  spec::process p{.args = std::vector<std::string>{"sh", "-c", "cat; exit 3"}, .env = std::vector<std::string>{"A=1"},
+  spec::process p{.args = std::vector<std::string>{"sh", "-c", "cat; exit 3"},
+                  .env = std::vector<std::string>{"A=1"},
                   .cwd = "/"};
   const std::string process_json = spec::to_json(p);
   const std::string input(3000, 'i');
-  sweep("exec", [&](window& w) {
-    steps s;
-    std::filesystem::remove(copy);
-    auto io = pipe_io_with_input(w, s, input);
-    if (failed(s)) return s;
-    w.open();
-    auto r = c.exec("web", p, {.io = *io},
-                    {.extra_env = {"FAKE_RUNC_COPY_PROCESS=" + copy.string(), "FAKE_RUNC_READ_STDIN=1",
-                                   "FAKE_RUNC_ECHO_STDIN=1", "FAKE_RUNC_EXIT=3"}});
-    w.close();
-    s.push_back(make_step("exec", r, [](int code) { return std::to_string(code); }));
-    if (failed(s)) return s;
-    std::string out = testing::read_to_eof((*io)->stdout_fd());
-    s.push_back({"stdout", std::nullopt, out == input ? "intact" : std::to_string(out.size()) + " bytes"});
-    std::string file = testing::read_file(copy);
-    s.push_back({"process file", std::nullopt, file == process_json ? "intact" : "differs: " + file});
-    return s;
-  }, standard_specs());
+  sweep(
+      "exec",
+      [&](window& w) {
+        steps s;
+        std::filesystem::remove(copy);
+        auto io = pipe_io_with_input(w, s, input);
+        if (failed(s)) return s;
+        w.open();
+        auto r = c.exec("web", p, {.io = *io},
+                        {.extra_env = {"FAKE_RUNC_COPY_PROCESS=" + copy.string(), "FAKE_RUNC_READ_STDIN=1",
+                                       "FAKE_RUNC_ECHO_STDIN=1", "FAKE_RUNC_EXIT=3"}});
+        w.close();
+        s.push_back(make_step("exec", r, [](int code) { return std::to_string(code); }));
+        if (failed(s)) return s;
+        std::string out = testing::read_to_eof((*io)->stdout_fd());
+        s.push_back(
+            {"stdout", std::nullopt, out == input ? "intact" : std::to_string(out.size()) + " bytes"});
+        std::string file = testing::read_file(copy);
+        s.push_back({"process file", std::nullopt, file == process_json ? "intact" : "differs: " + file});
+        return s;
+      },
+      standard_specs());
 }
 
 TEST_F(fault_sweep, event_stream) {
@@ -358,35 +398,40 @@ TEST_F(fault_sweep, event_stream) {
   // probes again, so a one-off ENOMEM/EINVAL there may leave no trace. (A
   // failure of the blocking poll in next() is an error item: counted.)
   for (auto& s : specs)
-    if ((s.target == call::poll && s.err == ENOMEM) || (s.target == call::waitid && s.err == EINVAL)) s.may_absorb = true;
-  sweep("events", [&](window& w) {
-    steps s;
-    w.open();
-    {
-      auto stream = c.events("web", 200ms, {.extra_env = {"FAKE_RUNC_STDOUT_FILE=" + events_file}});
-      if (!stream) {
+    if ((s.target == call::poll && s.err == ENOMEM) || (s.target == call::waitid && s.err == EINVAL))
+      s.may_absorb = true;
+  sweep(
+      "events",
+      [&](window& w) {
+        steps s;
+        w.open();
+        {
+          auto stream = c.events("web", 200ms, {.extra_env = {"FAKE_RUNC_STDOUT_FILE=" + events_file}});
+          if (!stream) {
+            w.close();
+            s.push_back({"events", stream.error(), {}});
+            return s;
+          }
+          int events = 0;
+          std::optional<error> first_error;
+          while (auto item = stream->next({.deadline = clock_type::now() + 5s})) {
+            if (*item)
+              ++events;
+            else if (!first_error)
+              first_error = item->error();
+          }
+          auto end = stream->end_status();
+          w.close();
+          if (first_error)
+            s.push_back({"next", first_error, {}});
+          else
+            s.push_back({"stream", std::nullopt,
+                         std::to_string(events) + " events, " + (end ? end->to_string() : "no status")});
+        }
         w.close();
-        s.push_back({"events", stream.error(), {}});
         return s;
-      }
-      int events = 0;
-      std::optional<error> first_error;
-      while (auto item = stream->next({.deadline = clock_type::now() + 5s})) {
-        if (*item)
-          ++events;
-        else if (!first_error)
-          first_error = item->error();
-      }
-      auto end = stream->end_status();
-      w.close();
-      if (first_error)
-        s.push_back({"next", first_error, {}});
-      else
-        s.push_back({"stream", std::nullopt, std::to_string(events) + " events, " + (end ? end->to_string() : "no status")});
-    }
-    w.close();
-    return s;
-  }, specs);
+      },
+      specs);
 }
 
 void write_terminal_bundle(const std::filesystem::path& bundle) {
@@ -422,27 +467,35 @@ TEST_F(fault_sweep, console_socket_receive) {
   auto c = make();
   auto bundle = dir_.path() / "tty-bundle";
   write_terminal_bundle(bundle);
-  sweep("console", [&](window& w) {
-    return socket_receive_steps<console_socket>(
-        w, c, bundle, [](console_socket* p) { return create_options{.console_socket = p}; }, "FAKE_RUNC_CONSOLE=pty",
-        [](const console& t) { return std::string(::isatty(t.fd()) ? "tty" : "not a tty"); });
-  }, standard_specs());
+  sweep(
+      "console",
+      [&](window& w) {
+        return socket_receive_steps<console_socket>(
+            w, c, bundle, [](console_socket* p) { return create_options{.console_socket = p}; },
+            "FAKE_RUNC_CONSOLE=pty",
+            [](const console& t) { return std::string(::isatty(t.fd()) ? "tty" : "not a tty"); });
+      },
+      standard_specs());
 }
 
 TEST_F(fault_sweep, pidfd_socket_receive) {
   auto c = make();
-  sweep("pidfd", [&](window& w) {
-    return socket_receive_steps<pidfd_socket>(
-        w, c, dir_.path() / "bundle", [](pidfd_socket* p) { return create_options{.pidfd_socket = p}; },
-        "FAKE_RUNC_PIDFD=1", [](const unique_fd& f) { return std::string(f ? "pidfd" : "none"); });
-  }, standard_specs());
+  sweep(
+      "pidfd",
+      [&](window& w) {
+        return socket_receive_steps<pidfd_socket>(
+            w, c, dir_.path() / "bundle", [](pidfd_socket* p) { return create_options{.pidfd_socket = p}; },
+            "FAKE_RUNC_PIDFD=1", [](const unique_fd& f) { return std::string(f ? "pidfd" : "none"); });
+      },
+      standard_specs());
 }
 
 // The seam itself: a plan armed on one thread leaves the calls of other
 // threads alone unless it says all_threads.
 TEST_F(fault_sweep, faults_stay_on_the_arming_thread_unless_all_threads) {
   auto c = make();
-  auto state_file = "FAKE_RUNC_STDOUT_FILE=" + testing::test_data_path("runc-1.1.5/state-running.json").string();
+  auto state_file =
+      "FAKE_RUNC_STDOUT_FILE=" + testing::test_data_path("runc-1.1.5/state-running.json").string();
   {
     fault::injector inj({.target = call::pipe2, .nth = 1, .err = EMFILE});
     std::optional<result<container>> other;

@@ -42,10 +42,23 @@ int fail(const plan* p) noexcept {
 }  // namespace
 
 std::string_view name(call c) noexcept {
-  static constexpr std::array<std::string_view, call_count> names{
-      "pipe2", "socketpair", "eventfd", "open",  "fcntl", "socket",  "accept4", "pidfd_open",
-      "mkostemp", "memfd_create", "poll", "read",   "write", "recvmsg", "waitid",  "posix_spawn",
-      "posix_spawn_file_actions_adddup2"};
+  static constexpr std::array<std::string_view, call_count> names{"pipe2",
+                                                                  "socketpair",
+                                                                  "eventfd",
+                                                                  "open",
+                                                                  "fcntl",
+                                                                  "socket",
+                                                                  "accept4",
+                                                                  "pidfd_open",
+                                                                  "mkostemp",
+                                                                  "memfd_create",
+                                                                  "poll",
+                                                                  "read",
+                                                                  "write",
+                                                                  "recvmsg",
+                                                                  "waitid",
+                                                                  "posix_spawn",
+                                                                  "posix_spawn_file_actions_adddup2"};
   return names[static_cast<std::size_t>(c)];
 }
 
@@ -77,9 +90,9 @@ int injector::fired() const noexcept { return state_.fired.load(); }
 
 }  // namespace runcpp::fault
 
+using runcpp::fault::action;
 using runcpp::fault::call;
 using runcpp::fault::intercept;
-using runcpp::fault::action;
 
 // NOLINTBEGIN(bugprone-reserved-identifier): the names the linker's --wrap uses.
 extern "C" {

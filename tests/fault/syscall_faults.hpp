@@ -54,11 +54,11 @@ enum class action {
 
 struct plan {
   call target = call::read;
-  int nth = 1;            // 1-based, counted from when the injector was armed
+  int nth = 1;  // 1-based, counted from when the injector was armed
   action what = action::fail;
-  int err = 0;            // for action::fail
-  std::size_t limit = 1;  // for action::short_count
-  bool repeat = false;    // also every later call of `target`, not only the nth
+  int err = 0;               // for action::fail
+  std::size_t limit = 1;     // for action::short_count
+  bool repeat = false;       // also every later call of `target`, not only the nth
   bool all_threads = false;  // count and inject on every thread, not only the arming one
 };
 

@@ -1,11 +1,11 @@
 // The client against tests/support/fake_runc: process hygiene, errors, output
 // handling, cancellation. Every test fails on a leaked fd or unreaped child.
+#include <fcntl.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
-#include <fcntl.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -55,8 +55,10 @@ TEST_F(client_fake, success_parses_stdout_only) {
 
 TEST_F(client_fake, non_zero_exit_is_classified_with_runcs_words) {
   auto c = make();
-  call_context ctx{.extra_env = {"FAKE_RUNC_EXIT=1",
-                                 "FAKE_RUNC_STDERR=time=\"2026-11-28T13:16:39Z\" level=error msg=\"container does not exist\"\n"}};
+  call_context ctx{
+      .extra_env = {
+          "FAKE_RUNC_EXIT=1",
+          "FAKE_RUNC_STDERR=time=\"2026-11-28T13:16:39Z\" level=error msg=\"container does not exist\"\n"}};
   auto st = c.state("missing", ctx);
   ASSERT_FALSE(st);
   EXPECT_EQ(st.error().code(), errc::not_found);
@@ -132,7 +134,8 @@ TEST_F(client_fake, output_below_cap_is_complete) {
   {
     std::ofstream f(path);
     f << "[";
-    for (int i = 0; i < 200000; ++i) f << (i ? "," : "") << "{\"id\":\"c" << i << "\",\"pid\":" << i + 1 << ",\"status\":\"running\"}";
+    for (int i = 0; i < 200000; ++i)
+      f << (i ? "," : "") << "{\"id\":\"c" << i << "\",\"pid\":" << i + 1 << ",\"status\":\"running\"}";
     f << "]\n";
   }
   auto r = c.list({.extra_env = {"FAKE_RUNC_STDOUT_FILE=" + path.string()}});
@@ -217,7 +220,9 @@ TEST_F(client_fake, environment_strips_notify_socket_and_last_value_wins) {
   ASSERT_TRUE(r) << r.error();
   auto env = record()["env"].get<std::vector<std::string>>();
   EXPECT_THAT(env, Not(Contains(HasSubstr("NOTIFY_SOCKET"))));
-  EXPECT_EQ(std::count_if(env.begin(), env.end(), [](auto& e) { return e.starts_with("RUNCPP_TEST_INHERITED="); }), 1);
+  EXPECT_EQ(std::count_if(env.begin(), env.end(),
+                          [](auto& e) { return e.starts_with("RUNCPP_TEST_INHERITED="); }),
+            1);
   EXPECT_THAT(env, Contains("RUNCPP_TEST_INHERITED=call"));
   EXPECT_THAT(env, Contains("RUNCPP_TEST_CFG=1"));
 }
@@ -303,7 +308,8 @@ TEST_F(client_fake, create_gives_runc_dev_null_and_returns_on_exit) {
 TEST_F(client_fake, create_failure_reads_runcs_error_from_the_log) {
   auto c = make();
   auto r = c.create("web", "/bundle", {},
-                    {.extra_env = {"FAKE_RUNC_EXIT=1", "FAKE_RUNC_LOG_ERROR=container with given ID already exists"}});
+                    {.extra_env = {"FAKE_RUNC_EXIT=1",
+                                   "FAKE_RUNC_LOG_ERROR=container with given ID already exists"}});
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().code(), errc::already_exists);
   EXPECT_EQ(r.error().message(), "container with given ID already exists");
@@ -321,12 +327,14 @@ TEST_F(client_fake, config_log_is_used_and_only_new_records_count) {
   auto log = dir_.path() / "runc.log";
   std::ofstream(log) << "{\"level\":\"error\",\"msg\":\"an old error\"}\n";
   auto c = make(config{.log = log, .log_format = log_format::json});
-  auto r = c.create("web", "/b", {}, {.extra_env = {record_env(), "FAKE_RUNC_EXIT=1", "FAKE_RUNC_LOG_ERROR=container paused"}});
+  auto r =
+      c.create("web", "/b", {},
+               {.extra_env = {record_env(), "FAKE_RUNC_EXIT=1", "FAKE_RUNC_LOG_ERROR=container paused"}});
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().code(), errc::paused);
   auto argv = record()["argv"].get<std::vector<std::string>>();
-  EXPECT_THAT(argv, ElementsAre(testing::fake_runc_path(), "--log", log.string(), "--log-format", "json", "create",
-                                "--bundle", "/b", "web"));
+  EXPECT_THAT(argv, ElementsAre(testing::fake_runc_path(), "--log", log.string(), "--log-format", "json",
+                                "create", "--bundle", "/b", "web"));
 }
 
 TEST_F(client_fake, foreground_run_returns_the_container_status_as_a_value) {
@@ -334,7 +342,8 @@ TEST_F(client_fake, foreground_run_returns_the_container_status_as_a_value) {
   auto r = c.run("web", "/b", {}, {.extra_env = {"FAKE_RUNC_EXIT=3"}});
   ASSERT_TRUE(r) << r.error();
   EXPECT_EQ(*r, 3);
-  auto failed = c.run("web", "/b", {}, {.extra_env = {"FAKE_RUNC_EXIT=1", "FAKE_RUNC_LOG_ERROR=runc run failed: boom"}});
+  auto failed = c.run("web", "/b", {},
+                      {.extra_env = {"FAKE_RUNC_EXIT=1", "FAKE_RUNC_LOG_ERROR=runc run failed: boom"}});
   ASSERT_FALSE(failed);
   EXPECT_EQ(failed.error().message(), "runc run failed: boom");
   auto detached = c.run("web", "/b", {.detach = true}, {.extra_env = {"FAKE_RUNC_EXIT=1"}});

@@ -35,7 +35,6 @@ class client_io : public testing::hygiene_test {
   nlohmann::json record() const { return testing::read_record(rec()); }
   std::vector<std::string> argv() const { return record()["argv"].get<std::vector<std::string>>(); }
 
-
   testing::temp_dir dir_;
 };
 
@@ -64,10 +63,11 @@ TEST_F(client_io, exec_status_is_a_value_and_runc_failure_an_error) {
   auto seven = c.exec("web", p, {}, {.extra_env = {"FAKE_RUNC_EXIT=7"}});
   ASSERT_TRUE(seven) << seven.error();
   EXPECT_EQ(*seven, 7);
-  auto failed = c.exec("web", p, {},
-                       {.extra_env = {"FAKE_RUNC_EXIT=255",
-                                      "FAKE_RUNC_LOG_ERROR=exec failed: unable to start container process: exec: "
-                                      "\"/nonexistent\": stat /nonexistent: no such file or directory"}});
+  auto failed =
+      c.exec("web", p, {},
+             {.extra_env = {"FAKE_RUNC_EXIT=255",
+                            "FAKE_RUNC_LOG_ERROR=exec failed: unable to start container process: exec: "
+                            "\"/nonexistent\": stat /nonexistent: no such file or directory"}});
   ASSERT_FALSE(failed);
   EXPECT_THAT(failed.error().message(), HasSubstr("no such file or directory"));
   EXPECT_EQ(failed.error().exit(), exit_status::exited(255));
@@ -77,7 +77,8 @@ TEST_F(client_io, exec_log_file_replaces_the_config_log) {
   auto log = dir_.path() / "exec.log";
   auto c = make(config{.log = dir_.path() / "runc.log", .log_format = log_format::json});
   spec::process p{.args = std::vector<std::string>{"true"}, .cwd = "/"};
-  auto r = c.exec("web", p, {.log_file = log}, {.extra_env = {rec_env(), "FAKE_RUNC_EXIT=1", "FAKE_RUNC_LOG_ERROR=boom"}});
+  auto r = c.exec("web", p, {.log_file = log},
+                  {.extra_env = {rec_env(), "FAKE_RUNC_EXIT=1", "FAKE_RUNC_LOG_ERROR=boom"}});
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().message(), "boom");
   auto a = argv();
@@ -107,7 +108,8 @@ TEST_F(client_io, pipe_io_connects_the_caller_and_closes_child_ends) {
   ASSERT_EQ(::write((*io)->stdin_fd(), in.data(), in.size()), static_cast<ssize_t>(in.size()));
   (*io)->close_stdin();
   auto r = c.create("web", "/b", {.io = *io},
-                    {.extra_env = {"FAKE_RUNC_READ_STDIN=1", "FAKE_RUNC_ECHO_STDIN=1", "FAKE_RUNC_STDERR=err text"}});
+                    {.extra_env = {"FAKE_RUNC_READ_STDIN=1", "FAKE_RUNC_ECHO_STDIN=1",
+                                   "FAKE_RUNC_STDERR=err text"}});
   ASSERT_TRUE(r) << r.error();
   // The library closed its copies of the child ends: EOF arrives.
   EXPECT_EQ(testing::read_to_eof((*io)->stdout_fd()), in);
@@ -140,7 +142,8 @@ TEST_F(client_io, extra_files_become_fds_3_and_up_with_preserve_fds) {
 }
 
 void write_config(const std::filesystem::path& bundle, bool terminal) {
-  std::ofstream(bundle / "config.json") << R"({"process":{"terminal":)" << (terminal ? "true" : "false") << "}}";
+  std::ofstream(bundle / "config.json")
+      << R"({"process":{"terminal":)" << (terminal ? "true" : "false") << "}}";
 }
 
 TEST_F(client_io, console_socket_receives_the_pty_master_from_create) {
@@ -148,7 +151,8 @@ TEST_F(client_io, console_socket_receives_the_pty_master_from_create) {
   auto sock = console_socket::temporary();
   ASSERT_TRUE(sock) << sock.error();
   auto c = make();
-  auto r = c.create("web", dir_.path(), {.console_socket = sock->get()}, {.extra_env = {"FAKE_RUNC_CONSOLE=pty"}});
+  auto r =
+      c.create("web", dir_.path(), {.console_socket = sock->get()}, {.extra_env = {"FAKE_RUNC_CONSOLE=pty"}});
   ASSERT_TRUE(r) << r.error();
   auto tty = (*sock)->receive({.deadline = clock_type::now() + 5s});
   ASSERT_TRUE(tty) << tty.error();
@@ -179,7 +183,8 @@ TEST_F(client_io, console_socket_with_two_fds_is_a_protocol_error) {
   auto sock = console_socket::temporary();
   ASSERT_TRUE(sock) << sock.error();
   auto c = make();
-  ASSERT_TRUE(c.create("web", dir_.path(), {.console_socket = sock->get()}, {.extra_env = {"FAKE_RUNC_CONSOLE=two"}}));
+  ASSERT_TRUE(c.create("web", dir_.path(), {.console_socket = sock->get()},
+                       {.extra_env = {"FAKE_RUNC_CONSOLE=two"}}));
   auto tty = (*sock)->receive({.deadline = clock_type::now() + 5s});
   ASSERT_FALSE(tty);
   EXPECT_EQ(tty.error().code(), errc::protocol_error);
@@ -225,7 +230,8 @@ TEST_F(client_io, pidfd_socket_on_an_old_runc_is_unsupported_in_plain_words) {
   ASSERT_TRUE(sock);
   auto c = make();
   auto r = c.create("web", "/b", {.pidfd_socket = sock->get()},
-                    {.extra_env = {"FAKE_RUNC_EXIT=1", "FAKE_RUNC_LOG_ERROR=flag provided but not defined: -pidfd-socket"}});
+                    {.extra_env = {"FAKE_RUNC_EXIT=1",
+                                   "FAKE_RUNC_LOG_ERROR=flag provided but not defined: -pidfd-socket"}});
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().code(), errc::unsupported);
   EXPECT_THAT(r.error().message(), HasSubstr("does not support --pidfd-socket"));
@@ -234,7 +240,8 @@ TEST_F(client_io, pidfd_socket_on_an_old_runc_is_unsupported_in_plain_words) {
 TEST_F(client_io, events_stream_yields_events_then_ends) {
   auto c = make();
   auto s = c.events("web", 200ms,
-                    {.extra_env = {"FAKE_RUNC_STDOUT_FILE=" + testing::test_data_path("runc-1.1.5/events-interval.ndjson").string()}});
+                    {.extra_env = {"FAKE_RUNC_STDOUT_FILE=" +
+                                   testing::test_data_path("runc-1.1.5/events-interval.ndjson").string()}});
   ASSERT_TRUE(s) << s.error();
   int stats_events = 0;
   for (const result<event>& item : *s) {
@@ -262,9 +269,10 @@ TEST_F(client_io, events_malformed_line_is_one_error_item_then_resync) {
 
 TEST_F(client_io, events_of_a_missing_container_end_with_runcs_error) {
   auto c = make();
-  auto s = c.events("gone", 1s,
-                    {.extra_env = {"FAKE_RUNC_EXIT=1",
-                                   "FAKE_RUNC_STDERR=time=\"x\" level=error msg=\"container does not exist\"\n"}});
+  auto s =
+      c.events("gone", 1s,
+               {.extra_env = {"FAKE_RUNC_EXIT=1",
+                              "FAKE_RUNC_STDERR=time=\"x\" level=error msg=\"container does not exist\"\n"}});
   ASSERT_TRUE(s) << s.error();
   auto item = s->next({.deadline = clock_type::now() + 5s});
   ASSERT_TRUE(item);
@@ -277,7 +285,8 @@ TEST_F(client_io, events_of_a_missing_container_end_with_runcs_error) {
 
 TEST_F(client_io, events_on_a_runtime_without_events_is_unsupported) {
   auto c = make();
-  auto s = c.events("web", 1s, {.extra_env = {"FAKE_RUNC_EXIT=1", "FAKE_RUNC_STDERR=unknown command events\n"}});
+  auto s =
+      c.events("web", 1s, {.extra_env = {"FAKE_RUNC_EXIT=1", "FAKE_RUNC_STDERR=unknown command events\n"}});
   ASSERT_TRUE(s) << s.error();
   auto item = s->next({.deadline = clock_type::now() + 5s});
   ASSERT_TRUE(item && !*item);
@@ -322,8 +331,10 @@ TEST_F(client_io, stats_parses_stdout_and_reports_runcs_error) {
   ASSERT_TRUE(st) << st.error();
   ASSERT_TRUE(st->cpu && st->cpu->usage && st->cpu->usage->total);
   EXPECT_GT(*st->cpu->usage->total, 0u);
-  auto missing = c.stats("gone", {.extra_env = {"FAKE_RUNC_EXIT=1",
-                                                "FAKE_RUNC_STDERR=time=\"x\" level=error msg=\"container does not exist\"\n"}});
+  auto missing =
+      c.stats("gone",
+              {.extra_env = {"FAKE_RUNC_EXIT=1",
+                             "FAKE_RUNC_STDERR=time=\"x\" level=error msg=\"container does not exist\"\n"}});
   ASSERT_FALSE(missing);
   EXPECT_EQ(missing.error().code(), errc::not_found);  // go-runc: a bare EOF
 }

@@ -44,7 +44,8 @@ constexpr int many_children = 10'000;
 // An instrumented fake_runc pays TSan's startup (~20 ms) on every start; the
 // uninstrumented shell keeps the many-children test within ctest's timeout.
 spawn_request exiting_with(int code) {
-  return spawn_request{"/bin/sh", {"sh", "-c", "exit " + std::to_string(code)}, {}, {-1, -1, -1}, {}, false, 0};
+  return spawn_request{"/bin/sh", {"sh", "-c", "exit " + std::to_string(code)}, {}, {-1, -1, -1}, {}, false,
+                       0};
 }
 #else
 spawn_request exiting_with(int code) { return fake({"FAKE_RUNC_EXIT=" + std::to_string(code)}); }
@@ -335,7 +336,7 @@ TEST_F(reaper_test, two_subscriptions_each_get_every_exit_and_late_ones_get_none
   ASSERT_TRUE(c) << c.error();
   EXPECT_EQ(late->wait((*c)->pid(), {.deadline = clock_type::now() + 10s}).value(), exit_status::exited(0));
   EXPECT_EQ(wait_child(**c), exit_status::exited(0));  // the child sees it right after the subscriptions
-  EXPECT_EQ(r->stats().delivered, 2u + 3u + 2u);  // a: early+child, b: both+child, c: late+child
+  EXPECT_EQ(r->stats().delivered, 2u + 3u + 2u);       // a: early+child, b: both+child, c: late+child
 }
 
 TEST_F(reaper_test, next_and_wait_honour_deadline_and_stop_token) {
@@ -504,8 +505,9 @@ TEST_F(reaper_test, a_subreaper_gets_the_exit_of_an_orphaned_grandchild) {
     check(is_subreaper == 1, "PR_GET_CHILD_SUBREAPER is set");
     auto sub = (*r)->subscribe();
     if (!check(sub.has_value(), "subscribe")) return 1;
-    auto child = (*r)->start(fake({"FAKE_RUNC_GRANDCHILD_MS=200", "FAKE_RUNC_GRANDCHILD_PID_FILE=" + pid_file.string(),
-                                   "FAKE_RUNC_EXIT=2"}));
+    auto child =
+        (*r)->start(fake({"FAKE_RUNC_GRANDCHILD_MS=200", "FAKE_RUNC_GRANDCHILD_PID_FILE=" + pid_file.string(),
+                          "FAKE_RUNC_EXIT=2"}));
     if (!check(child.has_value(), "start")) return 1;
     auto own = (*sub)->wait((*child)->pid(), {.deadline = clock_type::now() + 10s});
     check(own && *own == exit_status::exited(2), "the fake's own exit");

@@ -1,7 +1,7 @@
 // The internal process runner: stdin feeding, extra fds, io fds.
+#include <fcntl.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
-#include <fcntl.h>
 #include <unistd.h>
 
 #include "runner.hpp"
@@ -72,7 +72,8 @@ TEST_F(runner, extra_fds_sitting_at_target_numbers_are_not_clobbered) {
     got.emplace_back(len > 0 ? buf : "<nothing>");
   }
   for (auto& p : pipes) ::close(p.first);
-  for (std::size_t k = 0; k < got.size(); ++k) EXPECT_EQ(got[k], std::to_string(3 + k)) << "extra_fds[" << k << "]";
+  for (std::size_t k = 0; k < got.size(); ++k)
+    EXPECT_EQ(got[k], std::to_string(3 + k)) << "extra_fds[" << k << "]";
 }
 
 }  // namespace

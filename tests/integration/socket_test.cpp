@@ -1,8 +1,8 @@
 // console_socket / pidfd_socket against fake_runc, which connects to the
 // socket named by --console-socket / --pidfd-socket and sends an fd the way
 // runc does. fake_runc is spawned here directly (posix_spawn + waitpid).
-#include <gtest/gtest.h>
 #include <fcntl.h>
+#include <gtest/gtest.h>
 #include <signal.h>
 #include <spawn.h>
 #include <sys/socket.h>
@@ -121,8 +121,8 @@ mode_t mode_of(const fs::path& p) {
 }
 
 bool same_termios(const termios& a, const termios& b) {
-  return a.c_iflag == b.c_iflag && a.c_oflag == b.c_oflag && a.c_cflag == b.c_cflag && a.c_lflag == b.c_lflag &&
-         std::memcmp(a.c_cc, b.c_cc, sizeof a.c_cc) == 0;
+  return a.c_iflag == b.c_iflag && a.c_oflag == b.c_oflag && a.c_cflag == b.c_cflag &&
+         a.c_lflag == b.c_lflag && std::memcmp(a.c_cc, b.c_cc, sizeof a.c_cc) == 0;
 }
 
 // Connects to `path` and sends `fd` with `name`, like runc (from this process).
@@ -167,7 +167,9 @@ class sockets : public testing::hygiene_test {
     EXPECT_TRUE(s) << s.error();
     return s ? std::move(*s) : nullptr;
   }
-  std::vector<std::string> console_args(const fs::path& p) { return {"create", "--console-socket", p.string(), "id"}; }
+  std::vector<std::string> console_args(const fs::path& p) {
+    return {"create", "--console-socket", p.string(), "id"};
+  }
   testing::temp_dir dir_;
 };
 
@@ -287,7 +289,8 @@ TEST_F(sockets, a_peer_that_closes_without_sending_is_an_error_not_a_hang) {
   auto start = clock::now();
   auto tty = sock->receive(within(5s));
   ASSERT_FALSE(tty);
-  EXPECT_TRUE(tty.error().code() == errc::protocol_error || tty.error().code() == errc::io_error) << tty.error();
+  EXPECT_TRUE(tty.error().code() == errc::protocol_error || tty.error().code() == errc::io_error)
+      << tty.error();
   EXPECT_LT(ms_since(start), 2000);
   fake.expect_success();
 }

@@ -64,9 +64,9 @@ pipe_pair make_pipe() {
 struct spawn_setup {
   std::vector<std::string> args;  // after argv[0]
   std::vector<std::string> env;
-  int stdin_fd = -1;   // -1: /dev/null
-  int stdout_fd = -1;  // -1: /dev/null
-  int stderr_fd = -1;  // -1: /dev/null
+  int stdin_fd = -1;           // -1: /dev/null
+  int stdout_fd = -1;          // -1: /dev/null
+  int stderr_fd = -1;          // -1: /dev/null
   std::vector<int> extra_fds;  // become fds 3, 4, ... in the child
   std::string cwd;
   bool new_pgroup = false;
@@ -178,7 +178,7 @@ TEST_F(fake_runc, RecordsArgvEnvFdsAndProcessState) {
   auto extra = make_pipe();
   auto out = make_pipe();
   spawn_setup s;
-  s.args = {"--root", "/run/x", "state", "id with space", "\xc3\xbcnicode", "quote\"back\\slash",
+  s.args = {"--root",   "/run/x", "state", "id with space", "\xc3\xbcnicode", "quote\"back\\slash",
             "ctl\x01\n"};
   s.env = {"FAKE_RUNC_RECORD=" + record_path(), "A=1", "WEIRD=tab\there", "BIN=\xff"};
   s.stdout_fd = out.write.fd;
@@ -195,8 +195,8 @@ TEST_F(fake_runc, RecordsArgvEnvFdsAndProcessState) {
   want_argv.insert(want_argv.end(), s.args.begin(), s.args.end());
   EXPECT_EQ(argv, want_argv);
   std::vector<std::string> env = rec.at("env");
-  EXPECT_EQ(env, (std::vector<std::string>{"FAKE_RUNC_RECORD=" + record_path(), "A=1",
-                                           "WEIRD=tab\there", "BIN=\xc3\xbf"}))
+  EXPECT_EQ(env, (std::vector<std::string>{"FAKE_RUNC_RECORD=" + record_path(), "A=1", "WEIRD=tab\there",
+                                           "BIN=\xc3\xbf"}))
       << "invalid UTF-8 is recorded as Latin-1";
   EXPECT_EQ(rec.at("fds").get<std::vector<int>>(), (std::vector<int>{0, 1, 2, 3}));
   EXPECT_EQ(rec.at("fd_targets").at("3").get<std::string>().rfind("pipe:", 0), 0u);
@@ -215,7 +215,8 @@ TEST_F(fake_runc, RecordsInheritedSignalStateAndProcessGroup) {
   sigset_t mask;
   sigemptyset(&mask);
   sigaddset(&mask, SIGUSR1);
-  struct sigaction ignore {}, saved {};
+  struct sigaction ignore {
+  }, saved{};
   ignore.sa_handler = SIG_IGN;
   sigemptyset(&ignore.sa_mask);
   ASSERT_EQ(::sigaction(SIGPIPE, &ignore, &saved), 0);  // inherited across exec
@@ -335,8 +336,10 @@ TEST_F(fake_runc, ExitsWithRequestedCode) {
 }
 
 TEST_F(fake_runc, KillsItselfWithRequestedSignal) {
-  const std::pair<std::string, int> cases[] = {
-      {"9", SIGKILL}, {"TERM", SIGTERM}, {"SIGSEGV", SIGSEGV}, {"USR1", SIGUSR1}};
+  const std::pair<std::string, int> cases[] = {{"9", SIGKILL},
+                                               {"TERM", SIGTERM},
+                                               {"SIGSEGV", SIGSEGV},
+                                               {"USR1", SIGUSR1}};
   for (const auto& [name, sig] : cases) {
     spawn_setup s;
     s.env = {"FAKE_RUNC_SIGNAL=" + name, "FAKE_RUNC_EXIT=3"};
@@ -385,8 +388,8 @@ TEST_F(fake_runc, WritesStdoutFileThenTextAndStderr) {
   auto out = make_pipe();
   auto err = make_pipe();
   spawn_setup s;
-  s.env = {"FAKE_RUNC_STDOUT_FILE=" + fixture.string(), "FAKE_RUNC_STDOUT=text\n",
-           "FAKE_RUNC_STDERR=oops\n", "FAKE_RUNC_EXIT=1"};
+  s.env = {"FAKE_RUNC_STDOUT_FILE=" + fixture.string(), "FAKE_RUNC_STDOUT=text\n", "FAKE_RUNC_STDERR=oops\n",
+           "FAKE_RUNC_EXIT=1"};
   s.stdout_fd = out.write.fd;
   s.stderr_fd = err.write.fd;
   pid_t pid = spawn_fake(s);
@@ -572,8 +575,7 @@ unique_fd listen_unix(const std::string& path) {
   sockaddr_un addr{};
   addr.sun_family = AF_UNIX;
   std::strncpy(addr.sun_path, path.c_str(), sizeof addr.sun_path - 1);
-  if (::bind(sock.fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 ||
-      ::listen(sock.fd, 1) != 0) {
+  if (::bind(sock.fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 || ::listen(sock.fd, 1) != 0) {
     ADD_FAILURE() << "listen " << path << ": " << std::strerror(errno);
   }
   return sock;
@@ -788,8 +790,7 @@ TEST(hygiene_fixture, TearDownReportsAndReapsZombie) {
   }
   ASSERT_EQ(results.size(), 1);
   EXPECT_NE(std::string(results.GetTestPartResult(0).message()).find("zombie"), std::string::npos);
-  EXPECT_NE(std::string(results.GetTestPartResult(0).message()).find(std::to_string(pid)),
-            std::string::npos);
+  EXPECT_NE(std::string(results.GetTestPartResult(0).message()).find(std::to_string(pid)), std::string::npos);
   EXPECT_FALSE(runcpp::testing::has_unreaped_children()) << "TearDown reaps what it reports";
 }
 
@@ -807,8 +808,7 @@ TEST(hygiene_fixture, TearDownReportsAndKillsLiveChild) {
   }
   ASSERT_EQ(results.size(), 1);
   EXPECT_NE(std::string(results.GetTestPartResult(0).message()).find("still exist"), std::string::npos);
-  EXPECT_NE(std::string(results.GetTestPartResult(0).message()).find(std::to_string(pid)),
-            std::string::npos);
+  EXPECT_NE(std::string(results.GetTestPartResult(0).message()).find(std::to_string(pid)), std::string::npos);
   EXPECT_TRUE(runcpp::testing::child_processes().empty());
 }
 

@@ -29,7 +29,9 @@ constexpr std::int64_t mib = 1024 * 1024;
 
 class runc_events : public testing::runc_fixture {};
 
-call_context within(std::chrono::milliseconds d) { return {.deadline = std::chrono::steady_clock::now() + d}; }
+call_context within(std::chrono::milliseconds d) {
+  return {.deadline = std::chrono::steady_clock::now() + d};
+}
 
 // crun has no `events`: stats() fails and an events() stream's only item is the
 // error, both errc::unsupported.
@@ -59,7 +61,8 @@ TEST_P(runc_events, stats_of_a_busy_container_has_cpu_and_memory) {
   ASSERT_TRUE(s) << s.error();
   ASSERT_TRUE(s->cpu && s->cpu->usage && s->cpu->usage->total) << "no cpu.usage.total in runc's stats";
   EXPECT_GT(*s->cpu->usage->total, 0u);
-  ASSERT_TRUE(s->memory && s->memory->usage && s->memory->usage->usage) << "no memory.usage.usage in runc's stats";
+  ASSERT_TRUE(s->memory && s->memory->usage && s->memory->usage->usage)
+      << "no memory.usage.usage in runc's stats";
   EXPECT_GT(*s->memory->usage->usage, 0u);
   ASSERT_TRUE(s->pids && s->pids->current);
   EXPECT_GE(*s->pids->current, 1u);

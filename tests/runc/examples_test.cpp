@@ -3,9 +3,9 @@
 // are found next to this test binary's build tree: <tree>/tests/runcpp_runc_tests
 // -> <tree>/examples/<name>. Needs root, runc and busybox-static (as the
 // examples do); skips with a printed reason otherwise.
+#include <fcntl.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
-#include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
 #include <spawn.h>
@@ -47,7 +47,7 @@ class runc_examples : public testing::runc_fixture {
   }
 
   struct outcome {
-    int status = -1;  // wait status
+    int status = -1;     // wait status
     std::string output;  // stdout and stderr, interleaved
     bool timed_out = false;
     std::vector<std::string> lines() const {
@@ -133,8 +133,8 @@ TEST_P(runc_examples, pipes_streams_the_containers_lines_and_its_exit_status) {
 }
 
 TEST_P(runc_examples, exec_tty_script_runs_in_a_terminal_of_the_given_size) {
-  auto r = run_example("exec_tty", {"--runtime", runtime_path_, "--script", "echo hi; stty size; exit", "--size",
-                                    "40x100"});
+  auto r = run_example("exec_tty", {"--runtime", runtime_path_, "--script", "echo hi; stty size; exit",
+                                    "--size", "40x100"});
   ASSERT_TRUE(r.exited_ok()) << describe(r.status) << (r.timed_out ? " (timed out)" : "") << "; output:\n"
                              << r.output;
   auto lines = r.lines();
@@ -160,7 +160,8 @@ TEST_P(runc_examples, events_monitor_prints_samples_until_the_time_is_up) {
   auto r = run_example("events_monitor", {"--runtime", runtime_path_, "--seconds", "2", "--interval", "200"});
   if (is_crun()) {  // no `events` in crun 1.8.1: the example says so and fails
     ASSERT_FALSE(r.timed_out) << r.output;
-    EXPECT_TRUE(WIFEXITED(r.status) && WEXITSTATUS(r.status) == 1) << describe(r.status) << "; output:\n" << r.output;
+    EXPECT_TRUE(WIFEXITED(r.status) && WEXITSTATUS(r.status) == 1) << describe(r.status) << "; output:\n"
+                                                                   << r.output;
     EXPECT_THAT(r.output, HasSubstr("unknown command events")) << r.output;
     return;
   }
@@ -168,8 +169,8 @@ TEST_P(runc_examples, events_monitor_prints_samples_until_the_time_is_up) {
                              << r.output;
   int samples = 0;
   for (const auto& line : r.lines())
-    if (line.starts_with("t=") && line.find(" cpu ") != std::string::npos && line.find(" mem ") != std::string::npos &&
-        line.find("/ 128.0 MiB") != std::string::npos)
+    if (line.starts_with("t=") && line.find(" cpu ") != std::string::npos &&
+        line.find(" mem ") != std::string::npos && line.find("/ 128.0 MiB") != std::string::npos)
       ++samples;
   EXPECT_GE(samples, 3) << "lines with cpu and memory (limit 128 MiB, set by update) in:\n" << r.output;
   EXPECT_THAT(r.lines(), Contains("2 s elapsed")) << r.output;

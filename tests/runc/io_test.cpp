@@ -4,9 +4,9 @@
 // update, checkpoint/restore). Needs root; skips with a printed reason when the
 // runtime or busybox-static is missing, and checkpoint/restore skips when
 // `criu check` fails on this kernel.
+#include <fcntl.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
-#include <fcntl.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -28,8 +28,8 @@ namespace runcpp {
 namespace {
 
 using namespace std::chrono_literals;
-using ::testing::HasSubstr;
 using testing::has_line;
+using ::testing::HasSubstr;
 using testing::read_until;
 using testing::write_all;
 
@@ -107,8 +107,8 @@ TEST_P(runc_io, create_without_io_returns_promptly_while_the_container_runs) {
   auto created = client_->create(id, bundle_->path());
   const auto took = std::chrono::steady_clock::now() - start;
   ASSERT_TRUE(created) << created.error();
-  EXPECT_LT(took, 2s) << "create took "
-                      << std::chrono::duration_cast<std::chrono::milliseconds>(took).count() << " ms";
+  EXPECT_LT(took, 2s) << "create took " << std::chrono::duration_cast<std::chrono::milliseconds>(took).count()
+                      << " ms";
   EXPECT_EQ(client_->state(id)->status, container_status::created);
   ASSERT_TRUE(client_->start(id));
   EXPECT_EQ(client_->state(id)->status, container_status::running);
@@ -136,9 +136,10 @@ TEST_P(runc_io, exec_of_a_missing_binary_is_the_runtimes_error_with_exit_255) {
   auto id = run_detached({"sleep", "1000"});
   auto r = client_->exec(id, spec::process{.args = {{"/nonexistent"}}, .cwd = "/"});
   ASSERT_FALSE(r) << "exec of /nonexistent returned " << *r;
-  EXPECT_THAT(r.error().message(), HasSubstr(is_crun() ? "executable file `/nonexistent` not found in $PATH: No such "
-                                                         "file or directory"
-                                                       : "no such file or directory"))
+  EXPECT_THAT(r.error().message(),
+              HasSubstr(is_crun() ? "executable file `/nonexistent` not found in $PATH: No such "
+                                    "file or directory"
+                                  : "no such file or directory"))
       << r.error();
   EXPECT_EQ(r.error().exit(), exit_status::exited(255)) << r.error();
   EXPECT_NE(r.error().code(), errc::spawn_failed) << r.error();
@@ -195,7 +196,8 @@ TEST_P(runc_io, create_with_a_terminal_hands_the_init_console_over) {
 
   ASSERT_TRUE(write_all(tty->fd(), "echo in-$(hostname)\n"));
   auto hi = read_until(tty->fd(), 10s, has_line("in-runc"));  // the bundle's hostname
-  ASSERT_FALSE(hi.timed_out) << "no \"in-runc\" line from the container's shell within 10 s; got: " << hi.text;
+  ASSERT_FALSE(hi.timed_out) << "no \"in-runc\" line from the container's shell within 10 s; got: "
+                             << hi.text;
   ASSERT_TRUE(write_all(tty->fd(), "exit\n"));
   EXPECT_EQ(wait_for(id, container_status::stopped), container_status::stopped);
 }
@@ -258,7 +260,8 @@ TEST_P(runc_io, update_sets_the_memory_limit) {
     } else if (is_crun()) {
       FAIL() << "no cgroup v1 memory controller for pid " << st->pid << ": nothing shows crun's update";
     } else {
-      std::cout << "[ note     ] no cgroup v1 memory controller for pid " << st->pid << ": checked stats only\n";
+      std::cout << "[ note     ] no cgroup v1 memory controller for pid " << st->pid
+                << ": checked stats only\n";
     }
   }
 }

@@ -7,11 +7,11 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <csignal>
 #include <cstdio>
 #include <optional>
-#include <tuple>
-#include <csignal>
 #include <thread>
+#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -136,9 +136,9 @@ TEST_P(real_runtime, state_of_a_missing_container_is_not_found_with_the_runtimes
   ASSERT_FALSE(st);
   EXPECT_EQ(st.error().code(), errc::not_found) << st.error();
   if (is_crun()) {
-    EXPECT_EQ(st.error().message(),
-              "error opening file `" + (root_->path() / "does-not-exist" / "status").string() +
-                  "`: No such file or directory");
+    EXPECT_EQ(st.error().message(), "error opening file `" +
+                                        (root_->path() / "does-not-exist" / "status").string() +
+                                        "`: No such file or directory");
   } else {
     EXPECT_EQ(st.error().message(), "container does not exist");
   }
@@ -299,7 +299,8 @@ TEST_P(real_runtime, foreground_run_returns_the_exit_status) {
   bundle_->write();
   auto id = new_id();
   std::jthread killer([&] {
-    if (wait_for(id, container_status::running) == container_status::running) (void)client_->kill(id, SIGKILL);
+    if (wait_for(id, container_status::running) == container_status::running)
+      (void)client_->kill(id, SIGKILL);
   });
   auto killed = client_->run(id, bundle_->path());
   killer.join();

@@ -144,7 +144,8 @@ TEST_P(reaper_runc, a_killed_init_is_reported_as_signaled) {
       check(!early && early.error().code() == errc::timeout, "the init runs until killed");
       auto state = c.state(id);
       if (check.call(state, "state"))
-        check(state->pid == *pid, "state pid " + std::to_string(state->pid) + " == pid file " + std::to_string(*pid));
+        check(state->pid == *pid,
+              "state pid " + std::to_string(state->pid) + " == pid file " + std::to_string(*pid));
 
       check.call(c.kill(id, SIGKILL), "kill");
       auto st = (*sub)->wait(*pid, {.deadline = clock_type::now() + 20s});

@@ -49,7 +49,9 @@ inline const std::vector<std::string>& all_runtimes() {
   return names;
 }
 
-inline std::string runtime_param_name(const ::testing::TestParamInfo<std::string>& info) { return info.param; }
+inline std::string runtime_param_name(const ::testing::TestParamInfo<std::string>& info) {
+  return info.param;
+}
 
 class runc_fixture : public hygiene_test, public ::testing::WithParamInterface<std::string> {
  protected:
@@ -123,7 +125,8 @@ inline read_outcome read_until(int fd, std::chrono::steady_clock::time_point dea
   read_outcome out;
   char buf[4096];
   while (!(done && done(out.text))) {
-    auto left = std::chrono::ceil<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now()).count();
+    auto left =
+        std::chrono::ceil<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now()).count();
     if (left <= 0) {
       out.timed_out = true;
       break;
@@ -164,8 +167,9 @@ inline std::function<bool(const std::string&)> has_line(std::string line) {
     for (std::size_t pos = text.find(line); pos != std::string::npos; pos = text.find(line, pos + 1)) {
       bool starts = pos == 0 || text[pos - 1] == '\n';
       std::size_t end = pos + line.size();
-      bool ends = end < text.size() && (text[end] == '\n' || (text[end] == '\r' && end + 1 < text.size() &&
-                                                              text[end + 1] == '\n'));
+      bool ends =
+          end < text.size() &&
+          (text[end] == '\n' || (text[end] == '\r' && end + 1 < text.size() && text[end + 1] == '\n'));
       if (starts && ends) return true;
     }
     return false;
@@ -189,6 +193,6 @@ inline bool write_all(int fd, std::string_view text) {
 
 // Instantiates the TEST_Ps of `fixture` once per runtime, named
 // prefix/fixture.test/runc and prefix/fixture.test/crun.
-#define RUNCPP_ALL_RUNTIMES(prefix, fixture)                                                  \
+#define RUNCPP_ALL_RUNTIMES(prefix, fixture)                                                        \
   INSTANTIATE_TEST_SUITE_P(prefix, fixture, ::testing::ValuesIn(::runcpp::testing::all_runtimes()), \
                            ::runcpp::testing::runtime_param_name)

@@ -28,7 +28,8 @@ using namespace std::chrono_literals;
 using clock_type = std::chrono::steady_clock;
 
 enum outcome_class { ok, runtime_failure, timeout, cancelled, unexpected, class_count };
-constexpr std::array<const char*, class_count> class_names{"ok", "runtime_failure", "timeout", "cancelled", "unexpected"};
+constexpr std::array<const char*, class_count> class_names{"ok", "runtime_failure", "timeout", "cancelled",
+                                                           "unexpected"};
 
 // Fires stop tokens from its own thread, the way a caller cancels a call
 // running on another thread.
@@ -77,7 +78,8 @@ constexpr int default_calls = 10'000;
 #endif
 
 int soak_calls() {
-  const char* v = std::getenv("RUNCPP_SOAK_CALLS");  // NOLINT(concurrency-mt-unsafe): read before threads start
+  const char* v =
+      std::getenv("RUNCPP_SOAK_CALLS");  // NOLINT(concurrency-mt-unsafe): read before threads start
   if (v != nullptr && *v != '\0') return std::atoi(v);
   return default_calls;
 }
@@ -117,12 +119,12 @@ TEST_F(soak, mixed_calls_from_several_threads_leave_nothing_behind) {
       call_context ctx{.on_stop = quick_stop};
       std::stop_source source;
       switch (kind) {
-        case 0:
-          ctx.extra_env = {state_file};
-          break;
+        case 0: ctx.extra_env = {state_file}; break;
         case 1:
-          ctx.extra_env = {"FAKE_RUNC_EXIT=1", via_create ? "FAKE_RUNC_LOG_ERROR=container with given ID already exists"
-                                                          : "FAKE_RUNC_STDERR=time=\"x\" level=error msg=\"container does not exist\"\n"};
+          ctx.extra_env = {
+              "FAKE_RUNC_EXIT=1",
+              via_create ? "FAKE_RUNC_LOG_ERROR=container with given ID already exists"
+                         : "FAKE_RUNC_STDERR=time=\"x\" level=error msg=\"container does not exist\"\n"};
           break;
         case 2:
           ctx.extra_env = {"FAKE_RUNC_HANG=1"};
@@ -155,18 +157,25 @@ TEST_F(soak, mixed_calls_from_several_threads_leave_nothing_behind) {
       } else if (err->code() == errc::cancelled && err->exit() == exit_status::signaled(SIGTERM)) {
         got = cancelled;
       } else if (err->exit() == exit_status::exited(1) &&
-                 (via_create ? err->code() == errc::already_exists && err->message() == "container with given ID already exists"
-                             : err->code() == errc::not_found && err->message() == "container does not exist")) {
+                 (via_create
+                      ? err->code() == errc::already_exists &&
+                            err->message() == "container with given ID already exists"
+                      : err->code() == errc::not_found && err->message() == "container does not exist")) {
         got = runtime_failure;
       }
-      const outcome_class want = kind == 0 ? ok : kind == 1 ? runtime_failure : kind == 2 ? timeout : cancelled;
+      const outcome_class want = kind == 0   ? ok
+                                 : kind == 1 ? runtime_failure
+                                 : kind == 2 ? timeout
+                                             : cancelled;
       if (got != want) got = unexpected;
       counts[got].fetch_add(1);
       if (got == unexpected) {
         std::lock_guard lock(report_mutex);
         if (surprises.size() < 10)
-          surprises.push_back("call " + std::to_string(i) + " (kind " + std::to_string(kind) + (via_create ? ", create" : ", state") +
-                              "): " + (err ? err->message() + " [" + std::string(to_string(err->code())) + "]" : "bad value"));
+          surprises.push_back(
+              "call " + std::to_string(i) + " (kind " + std::to_string(kind) +
+              (via_create ? ", create" : ", state") + "): " +
+              (err ? err->message() + " [" + std::string(to_string(err->code())) + "]" : "bad value"));
       }
     }
   };

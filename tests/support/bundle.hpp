@@ -50,13 +50,13 @@ class busybox_bundle {
   nlohmann::json& config() noexcept { return config_; }
   const nlohmann::json& config() const noexcept { return config_; }
 
-  busybox_bundle& set_args(std::vector<std::string> args);        // process.args
-  busybox_bundle& set_terminal(bool terminal);                    // process.terminal
-  busybox_bundle& set_env(std::vector<std::string> env);          // process.env (replaced)
-  busybox_bundle& add_env(std::string key_value);                 // appended to process.env
-  busybox_bundle& set_cwd(std::string cwd);                       // process.cwd
-  busybox_bundle& set_memory_limit(std::int64_t bytes);           // linux.resources.memory.limit
-  busybox_bundle& set_readonly_rootfs(bool readonly);             // root.readonly
+  busybox_bundle& set_args(std::vector<std::string> args);  // process.args
+  busybox_bundle& set_terminal(bool terminal);              // process.terminal
+  busybox_bundle& set_env(std::vector<std::string> env);    // process.env (replaced)
+  busybox_bundle& add_env(std::string key_value);           // appended to process.env
+  busybox_bundle& set_cwd(std::string cwd);                 // process.cwd
+  busybox_bundle& set_memory_limit(std::int64_t bytes);     // linux.resources.memory.limit
+  busybox_bundle& set_readonly_rootfs(bool readonly);       // root.readonly
 
   // (Re)writes config.json; throws std::runtime_error on failure.
   void write() const;

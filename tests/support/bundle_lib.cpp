@@ -210,9 +210,9 @@ namespace {
 using namespace std::chrono_literals;
 
 constexpr const char* busybox_source = "/bin/busybox";
-constexpr const char* applets[] = {"sh",   "sleep", "cat",  "echo",     "true", "false", "ls",
-                                   "ps",   "stty",  "kill", "head",     "dd",   "env",   "id",
-                                   "hostname", "tail", "wc", "yes", "seq"};
+constexpr const char* applets[] = {"sh",       "sleep", "cat",  "echo", "true", "false", "ls",
+                                   "ps",       "stty",  "kill", "head", "dd",   "env",   "id",
+                                   "hostname", "tail",  "wc",   "yes",  "seq"};
 
 template <typename Ehdr, typename Phdr>
 std::optional<bool> has_interpreter(std::ifstream& in) {
@@ -264,8 +264,8 @@ void write_text(const std::filesystem::path& file, std::string_view text) {
 }
 
 bool is_id_char(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
-         c == '+' || c == '.' || c == '-';
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '+' ||
+         c == '.' || c == '-';
 }
 
 bool is_executable_file(const std::string& path) {
@@ -299,8 +299,7 @@ std::optional<busybox_bundle> busybox_bundle::make(std::string* why_not) {
     return refuse(std::string(busybox_source) + " is not a readable ELF executable");
   }
   if (!*is_static) {
-    return refuse(std::string(busybox_source) +
-                  " is dynamically linked; the bundle needs busybox-static");
+    return refuse(std::string(busybox_source) + " is dynamically linked; the bundle needs busybox-static");
   }
 
   try {
@@ -309,12 +308,14 @@ std::optional<busybox_bundle> busybox_bundle::make(std::string* why_not) {
     for (const char* dir : {"bin", "proc", "dev", "sys", "tmp", "etc"}) {
       std::filesystem::create_directories(rootfs / dir);
     }
-    std::filesystem::permissions(rootfs / "tmp", std::filesystem::perms::all | std::filesystem::perms::sticky_bit);
+    std::filesystem::permissions(rootfs / "tmp",
+                                 std::filesystem::perms::all | std::filesystem::perms::sticky_bit);
     std::filesystem::copy_file(busybox_source, rootfs / "bin" / "busybox");
-    std::filesystem::permissions(rootfs / "bin" / "busybox",
-                                 std::filesystem::perms::owner_all | std::filesystem::perms::group_read |
-                                     std::filesystem::perms::group_exec | std::filesystem::perms::others_read |
-                                     std::filesystem::perms::others_exec);
+    std::filesystem::permissions(rootfs / "bin" / "busybox", std::filesystem::perms::owner_all |
+                                                                 std::filesystem::perms::group_read |
+                                                                 std::filesystem::perms::group_exec |
+                                                                 std::filesystem::perms::others_read |
+                                                                 std::filesystem::perms::others_exec);
     for (const char* applet : applets) {
       std::filesystem::create_symlink("busybox", rootfs / "bin" / applet);
     }
@@ -465,7 +466,8 @@ std::optional<std::string> cgroup_layout_refuses(std::string_view runtime) {
   }
   return "crun refuses this hybrid cgroup layout while controllers are on cgroup2 (/sys/fs/cgroup/unified "
          "lists: " +
-         controllers + "); scripts/test mounts them as v1 hierarchies (scripts/lib/cgroup.sh), which needs root";
+         controllers +
+         "); scripts/test mounts them as v1 hierarchies (scripts/lib/cgroup.sh), which needs root";
 }
 
 // --- runtime_root -------------------------------------------------------------------

@@ -39,8 +39,7 @@ bool parse_int(std::string_view text, Int& out) {
 
 std::vector<int> difference(const std::vector<int>& now, const std::vector<int>& baseline) {
   std::vector<int> extra;
-  std::set_difference(now.begin(), now.end(), baseline.begin(), baseline.end(),
-                      std::back_inserter(extra));
+  std::set_difference(now.begin(), now.end(), baseline.begin(), baseline.end(), std::back_inserter(extra));
   return extra;
 }
 
@@ -280,8 +279,8 @@ void hygiene_test::TearDown() {
       zombies.push_back(pid);
       const std::string name = process_name(pid);
       kill_and_reap(pid);
-      ADD_FAILURE() << "unreaped child process (zombie) at the end of the test: " << pid << " ("
-                    << name << ")";
+      ADD_FAILURE() << "unreaped child process (zombie) at the end of the test: " << pid << " (" << name
+                    << ")";
     }
 
     // A child still running may be on its way out (killed by a destructor).
@@ -292,8 +291,7 @@ void hygiene_test::TearDown() {
       live = child_processes();
     }
     if (!live.empty()) {
-      ADD_FAILURE() << "child processes still exist at the end of the test: "
-                    << describe_pids(live);
+      ADD_FAILURE() << "child processes still exist at the end of the test: " << describe_pids(live);
       for (pid_t pid : live) {
         kill_and_reap(pid);
       }

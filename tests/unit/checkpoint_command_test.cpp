@@ -9,9 +9,9 @@
 namespace runcpp::detail {
 namespace {
 
+using ::testing::Contains;
 using ::testing::ElementsAre;
 using ::testing::Not;
-using ::testing::Contains;
 
 TEST(checkpoint_args, minimal) { EXPECT_THAT(checkpoint_args("id1", {}), ElementsAre("checkpoint", "id1")); }
 
@@ -36,11 +36,12 @@ TEST(checkpoint_args, every_option_in_go_runc_order) {
                        .auto_dedup = true,
                        .extra_args = {"--e"}};
   EXPECT_THAT(checkpoint_args("id1", o),
-              ElementsAre("checkpoint", "--image-path", "/img", "--work-path", "/wp", "--parent-path", "../parent",
-                          "--tcp-established", "--ext-unix-sk", "--shell-job", "--page-server", "1.2.3.4:27",
-                          "--file-locks", "--manage-cgroups-mode", "soft", "--empty-ns", "network", "--empty-ns", "ipc",
-                          "--lazy-pages", "--tcp-skip-in-flight", "--link-remap", "--auto-dedup", "--e", "--status-fd",
-                          "3", "--leave-running", "--pre-dump", "id1"));
+              ElementsAre("checkpoint", "--image-path", "/img", "--work-path", "/wp", "--parent-path",
+                          "../parent", "--tcp-established", "--ext-unix-sk", "--shell-job", "--page-server",
+                          "1.2.3.4:27", "--file-locks", "--manage-cgroups-mode", "soft", "--empty-ns",
+                          "network", "--empty-ns", "ipc", "--lazy-pages", "--tcp-skip-in-flight",
+                          "--link-remap", "--auto-dedup", "--e", "--status-fd", "3", "--leave-running",
+                          "--pre-dump", "id1"));
 }
 
 TEST(checkpoint_args, every_cgroups_mode) {
@@ -74,10 +75,10 @@ TEST(restore_args, every_option) {
                     .extra_args = {"--e"}};
   auto a = restore_args("id1", "/b", o);
   EXPECT_THAT(a, ElementsAre("restore", "--image-path", "/img", "--work-path", "/wp", "--tcp-established",
-                             "--ext-unix-sk", "--shell-job", "--file-locks", "--manage-cgroups-mode", "strict",
-                             "--empty-ns", "network", "--lazy-pages", "--auto-dedup", "--detach", "--pid-file", "/r.pid",
-                             "--no-pivot", "--no-subreaper", "--lsm-profile", "apparmor:p", "--lsm-mount-context",
-                             "ctx", "--e", "--bundle", "/b", "id1"));
+                             "--ext-unix-sk", "--shell-job", "--file-locks", "--manage-cgroups-mode",
+                             "strict", "--empty-ns", "network", "--lazy-pages", "--auto-dedup", "--detach",
+                             "--pid-file", "/r.pid", "--no-pivot", "--no-subreaper", "--lsm-profile",
+                             "apparmor:p", "--lsm-mount-context", "ctx", "--e", "--bundle", "/b", "id1"));
   // runc 1.1.5's restore rejects these; restore_options cannot express them.
   for (const char* checkpoint_only :
        {"--parent-path", "--page-server", "--status-fd", "--leave-running", "--pre-dump", "-no-subreaper"})

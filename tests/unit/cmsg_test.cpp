@@ -1,6 +1,6 @@
 // parse_fd_message: the pure parser behind console and pidfd sockets.
-#include <gtest/gtest.h>
 #include <fcntl.h>
+#include <gtest/gtest.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -207,7 +207,8 @@ TEST_F(cmsg_parse, oversized_name_is_rejected_and_the_fd_closed) {
 TEST_F(cmsg_parse, buffers_shorter_than_a_header_hold_no_message) {
   std::vector<unsigned char> garbage(sizeof(cmsghdr), 0xff);
   for (std::size_t n = 0; n < sizeof(cmsghdr); ++n) {
-    auto r = parse_fd_message(name("/dev/ptmx"), std::span<const unsigned char>(garbage.data(), n), 0, record_close);
+    auto r = parse_fd_message(name("/dev/ptmx"), std::span<const unsigned char>(garbage.data(), n), 0,
+                              record_close);
     ASSERT_FALSE(r) << n;
     EXPECT_EQ(r.error().code(), errc::protocol_error);
   }

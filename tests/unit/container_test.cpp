@@ -27,8 +27,8 @@ std::string fixture(const std::string& rel) {
 }
 
 system_clock::time_point utc(year_month_day ymd, nanoseconds time_of_day) {
-  return system_clock::time_point{duration_cast<system_clock::duration>(
-      sys_days{ymd}.time_since_epoch() + time_of_day)};
+  return system_clock::time_point{
+      duration_cast<system_clock::duration>(sys_days{ymd}.time_since_epoch() + time_of_day)};
 }
 
 // runc 1.1.5's timestamp for the containers in the fixtures.
@@ -116,8 +116,8 @@ TEST(parse_state_json, crun_state_with_microseconds_and_extra_keys) {
   EXPECT_EQ(ann->annotations.size(), 2u);
   EXPECT_EQ(ann->annotations.at("org.example.purpose"), "fixture");
 
-  for (const char* f : {"crun-1.8.1/state-created.json", "crun-1.8.1/state-paused.json",
-                        "crun-1.8.1/state-stopped.json"}) {
+  for (const char* f :
+       {"crun-1.8.1/state-created.json", "crun-1.8.1/state-paused.json", "crun-1.8.1/state-stopped.json"}) {
     auto s = runcpp::parse_state_json(fixture(f));
     ASSERT_TRUE(s) << f << ": " << s.error().message();
     EXPECT_EQ(s->status_text, std::string(runcpp::to_string(s->status))) << f;
@@ -353,8 +353,8 @@ TEST(parse_rfc3339, range_of_system_clock) {
   EXPECT_EQ(*last, utc(2262y / 4 / 11, 23h + 47min + 15s + 999999999ns));
   auto first = runcpp::parse_rfc3339("1677-09-21T00:12:45Z");
   ASSERT_TRUE(first) << first.error().message();
-  for (const char* out : {"2262-04-11T23:47:16Z", "9999-12-31T23:59:59Z", "0000-01-01T00:00:00Z",
-                          "1677-09-21T00:12:44Z"}) {
+  for (const char* out :
+       {"2262-04-11T23:47:16Z", "9999-12-31T23:59:59Z", "0000-01-01T00:00:00Z", "1677-09-21T00:12:44Z"}) {
     auto r = runcpp::parse_rfc3339(out);
     ASSERT_FALSE(r) << out;
     EXPECT_EQ(r.error().code(), errc::parse_error);
@@ -365,29 +365,29 @@ TEST(parse_rfc3339, invalid_timestamps) {
   for (const char* bad : {
            "",
            "2026-11-28",
-           "2026-11-28T13:19:12",          // no offset
-           "2026-11-28 13:19:12Z",         // space instead of T
-           "2026-11-28T13:19Z",            // no seconds
-           "2026-1-28T13:19:12Z",          // one-digit month
-           "26-11-28T13:19:12Z",           // two-digit year
-           "2026-00-28T13:19:12Z",         // month 0
-           "2026-13-28T13:19:12Z",         // month 13
-           "2026-11-00T13:19:12Z",         // day 0
-           "2026-11-31T13:19:12Z",         // 31 November
-           "2026-11-28T24:00:00Z",         // hour 24
-           "2026-11-28T13:60:00Z",         // minute 60
-           "2026-11-28T13:19:60Z",         // leap second
-           "2026-11-28T13:19:12.Z",        // empty fraction
+           "2026-11-28T13:19:12",              // no offset
+           "2026-11-28 13:19:12Z",             // space instead of T
+           "2026-11-28T13:19Z",                // no seconds
+           "2026-1-28T13:19:12Z",              // one-digit month
+           "26-11-28T13:19:12Z",               // two-digit year
+           "2026-00-28T13:19:12Z",             // month 0
+           "2026-13-28T13:19:12Z",             // month 13
+           "2026-11-00T13:19:12Z",             // day 0
+           "2026-11-31T13:19:12Z",             // 31 November
+           "2026-11-28T24:00:00Z",             // hour 24
+           "2026-11-28T13:60:00Z",             // minute 60
+           "2026-11-28T13:19:60Z",             // leap second
+           "2026-11-28T13:19:12.Z",            // empty fraction
            "2026-11-28T13:19:12.1234567890Z",  // 10 fraction digits
-           "2026-11-28T13:19:12,5Z",       // comma fraction
-           "2026-11-28T13:19:12+0200",     // offset without colon
-           "2026-11-28T13:19:12+2:00",     // one-digit offset hour
-           "2026-11-28T13:19:12+24:00",    // offset hour 24
-           "2026-11-28T13:19:12+02:60",    // offset minute 60
-           "2026-11-28T13:19:12+02",       // offset without minutes
-           "2026-11-28T13:19:12ZZ",        // trailing text
-           "2026-11-28T13:19:12Z ",        // trailing blank
-           " 2026-11-28T13:19:12Z",        // leading blank
+           "2026-11-28T13:19:12,5Z",           // comma fraction
+           "2026-11-28T13:19:12+0200",         // offset without colon
+           "2026-11-28T13:19:12+2:00",         // one-digit offset hour
+           "2026-11-28T13:19:12+24:00",        // offset hour 24
+           "2026-11-28T13:19:12+02:60",        // offset minute 60
+           "2026-11-28T13:19:12+02",           // offset without minutes
+           "2026-11-28T13:19:12ZZ",            // trailing text
+           "2026-11-28T13:19:12Z ",            // trailing blank
+           " 2026-11-28T13:19:12Z",            // leading blank
            "2026-11-28T13:19:12UTC",
            "+2026-11-28T13:19:12Z",
            "2026-11-28T1a:19:12Z",
@@ -468,8 +468,8 @@ TEST(parse_state_json, numbers_at_the_edges) {
     ASSERT_FALSE(r) << bad;
     EXPECT_EQ(r.error().message(), "state JSON: not valid JSON");
   }
-  for (const char* bad : {R"({"id":"a","pid":18446744073709551616})", R"({"id":"a","pid":1.0})",
-                          R"({"id":"a","pid":1e2})"}) {
+  for (const char* bad :
+       {R"({"id":"a","pid":18446744073709551616})", R"({"id":"a","pid":1.0})", R"({"id":"a","pid":1e2})"}) {
     auto r = runcpp::parse_state_json(bad);
     ASSERT_FALSE(r) << bad;
     EXPECT_EQ(r.error().message(), "state JSON: key \"pid\" is not an integer") << bad;
@@ -478,7 +478,8 @@ TEST(parse_state_json, numbers_at_the_edges) {
 
 TEST(parse_list_json, large_list_with_a_bad_element_names_its_index) {
   std::string good = "[";
-  for (int i = 0; i < 1000; ++i) good += R"({"id":"c)" + std::to_string(i) + R"(","pid":)" + std::to_string(i + 1) + "},";
+  for (int i = 0; i < 1000; ++i)
+    good += R"({"id":"c)" + std::to_string(i) + R"(","pid":)" + std::to_string(i + 1) + "},";
   auto r = runcpp::parse_list_json(good + R"({"id":"bad","status":7}])");
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().message(), "list JSON element 1000: key \"status\" is not a string");

@@ -33,7 +33,8 @@ TEST(build_environment, last_value_wins_at_its_position) {
 
 TEST(build_environment, notify_socket_can_be_set_explicitly) {
   strings call{"NOTIFY_SOCKET=/mine"};
-  EXPECT_THAT(build_environment(strings{"NOTIFY_SOCKET=/inherited"}, {}, call), ElementsAre("NOTIFY_SOCKET=/mine"));
+  EXPECT_THAT(build_environment(strings{"NOTIFY_SOCKET=/inherited"}, {}, call),
+              ElementsAre("NOTIFY_SOCKET=/mine"));
 }
 
 TEST(build_environment, drops_entries_without_equals_and_keeps_empty_values) {

@@ -107,7 +107,8 @@ TEST(result, void_specialisation) {
 }
 
 TEST(validate_container_id, runc_rules) {
-  for (const char* good : {"a", "web-1", "A_b.c+d", "0", "x..y"}) EXPECT_TRUE(validate_container_id(good)) << good;
+  for (const char* good : {"a", "web-1", "A_b.c+d", "0", "x..y"})
+    EXPECT_TRUE(validate_container_id(good)) << good;
   for (const char* bad : {"", ".", "..", "-rm", "--force", "a/b", "a b", "a\nb", "ä", "a:b"}) {
     auto r = validate_container_id(bad);
     ASSERT_FALSE(r) << bad;

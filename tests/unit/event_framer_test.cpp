@@ -6,8 +6,8 @@
 
 #include "event_framer.hpp"
 
-#include <cstddef>
 #include <algorithm>
+#include <cstddef>
 #include <cstdint>
 #include <fstream>
 #include <iterator>
@@ -56,9 +56,7 @@ std::vector<result<event>> frame(const std::string& text, const std::vector<std:
   return out;
 }
 
-std::vector<result<event>> frame_whole(const std::string& text) {
-  return frame(text, {text.size() + 1});
-}
+std::vector<result<event>> frame_whole(const std::string& text) { return frame(text, {text.size() + 1}); }
 
 // "oom:a", "stats:b", "error: <message>" - a compact summary for comparisons.
 std::vector<std::string> summary(const std::vector<result<event>>& items) {
@@ -124,8 +122,8 @@ TEST(event_framer, every_split_point_gives_the_same_items) {
 }
 
 TEST(event_framer, random_chunking_of_real_output) {
-  const std::string text = fixture("runc-1.1.5/events-oom.ndjson") +
-                           fixture("runc-1.1.5/events-interval.ndjson");
+  const std::string text =
+      fixture("runc-1.1.5/events-oom.ndjson") + fixture("runc-1.1.5/events-interval.ndjson");
   const auto expected = summary(frame_whole(text));
   ASSERT_EQ(expected.size(), 14u);
   std::mt19937 rng(20261128);
@@ -171,9 +169,9 @@ TEST(event_framer, wrong_types_name_the_key_and_the_line) {
 }
 
 TEST(event_framer, unknown_keys_are_ignored) {
-  const auto items = frame_whole(
-      R"({"type":"stats","id":"u","ts":12,"data":{"pids":{"current":1,"max":"x"},"rdma":{}}})"
-      "\n");
+  const auto items =
+      frame_whole(R"({"type":"stats","id":"u","ts":12,"data":{"pids":{"current":1,"max":"x"},"rdma":{}}})"
+                  "\n");
   ASSERT_EQ(items.size(), 1u);
   ASSERT_TRUE(items[0]) << items[0].error().message();
   EXPECT_EQ(items[0]->data->pids->current, 1u);
@@ -312,7 +310,8 @@ TEST(event_framer, the_limit_is_exact_and_excludes_the_line_end) {
   for (const std::string end : {"\n", "\r\n"}) {
     auto items = frame(exact + end + exact + " " + end, {7}, max_line);
     EXPECT_EQ(summary(items),
-              (std::vector<std::string>{"oom:a", "error: runc events line 2 is longer than 64 bytes; skipped it"}))
+              (std::vector<std::string>{"oom:a",
+                                        "error: runc events line 2 is longer than 64 bytes; skipped it"}))
         << "line end " << (end.size() == 2 ? "CRLF" : "LF");
   }
   // The same at end of stream, without a line end.
@@ -323,8 +322,9 @@ TEST(event_framer, the_limit_is_exact_and_excludes_the_line_end) {
 }
 
 TEST(event_framer, stats_events_carry_data_and_oom_events_do_not) {
-  const std::string text = std::string(R"({"type":"stats","id":"w","data":{"memory":{"usage":{"failcnt":9}}}})") +
-                           "\n" + oom_a + "\n";
+  const std::string text =
+      std::string(R"({"type":"stats","id":"w","data":{"memory":{"usage":{"failcnt":9}}}})") + "\n" + oom_a +
+      "\n";
   const auto items = frame(text, {3});
   ASSERT_EQ(items.size(), 2u);
   ASSERT_TRUE(items[0] && items[1]);

@@ -8,7 +8,9 @@ namespace {
 
 using ::testing::ElementsAre;
 
-TEST(exec_args, minimal) { EXPECT_THAT(exec_args("id1", "/tmp/p.json", {}), ElementsAre("exec", "--process", "/tmp/p.json", "id1")); }
+TEST(exec_args, minimal) {
+  EXPECT_THAT(exec_args("id1", "/tmp/p.json", {}), ElementsAre("exec", "--process", "/tmp/p.json", "id1"));
+}
 
 // go-runc's probed order (process, console, pidfd, detach, pid-file, extra)
 // plus the flags go-runc cannot send (preserve-fds, cgroup, ignore-paused);
@@ -22,8 +24,8 @@ TEST(exec_args, every_option) {
                  .log_file = "/ignored-here.log",
                  .extra_args = {"--e"}};
   EXPECT_THAT(exec_args("id1", "/tmp/p.json", o),
-              ElementsAre("exec", "--process", "/tmp/p.json", "--detach", "--pid-file", "/p.pid", "--preserve-fds", "2",
-                          "--cgroup", "memory:/sub", "--ignore-paused", "--e", "id1"));
+              ElementsAre("exec", "--process", "/tmp/p.json", "--detach", "--pid-file", "/p.pid",
+                          "--preserve-fds", "2", "--cgroup", "memory:/sub", "--ignore-paused", "--e", "id1"));
 }
 
 }  // namespace

@@ -39,7 +39,8 @@ TEST(explain_unsupported, other_exits_or_a_runtime_message_stay_as_they_are) {
 }
 
 TEST(explain_unsupported, runcs_unsupported_flag_is_explained) {
-  auto e = explain_unsupported(failed(errc::unsupported, 1, "flag provided but not defined: -pidfd-socket"), true);
+  auto e =
+      explain_unsupported(failed(errc::unsupported, 1, "flag provided but not defined: -pidfd-socket"), true);
   EXPECT_EQ(e.code(), errc::unsupported);
   EXPECT_NE(e.message().find("does not support --pidfd-socket"), std::string::npos) << e.message();
 }

@@ -32,8 +32,8 @@ TEST(parse_features_json, runc_1_1_5) {
   ASSERT_TRUE(f) << f.error().message();
   EXPECT_EQ(f->oci_version_min, "1.0.0");
   EXPECT_EQ(f->oci_version_max, "1.0.2-dev");
-  EXPECT_EQ(f->hooks, (strings{"prestart", "createRuntime", "createContainer", "startContainer",
-                               "poststart", "poststop"}));
+  EXPECT_EQ(f->hooks, (strings{"prestart", "createRuntime", "createContainer", "startContainer", "poststart",
+                               "poststop"}));
   ASSERT_TRUE(f->mount_options);
   EXPECT_EQ(f->mount_options->size(), 62u);
   EXPECT_EQ(f->mount_options->front(), "acl");
@@ -78,11 +78,11 @@ TEST(parse_features_json, runc_1_1_5) {
   EXPECT_FALSE(l.net_devices.has_value());
 
   ASSERT_TRUE(f->annotations);
-  EXPECT_EQ(*f->annotations, (std::map<std::string, std::string>{
-                                 {"io.github.seccomp.libseccomp.version", "2.5.4"},
-                                 {"org.opencontainers.runc.checkpoint.enabled", "true"},
-                                 {"org.opencontainers.runc.commit", "1.1.5+ds1-1+deb12u1"},
-                                 {"org.opencontainers.runc.version", "1.1.5+ds1"}}));
+  EXPECT_EQ(*f->annotations,
+            (std::map<std::string, std::string>{{"io.github.seccomp.libseccomp.version", "2.5.4"},
+                                                {"org.opencontainers.runc.checkpoint.enabled", "true"},
+                                                {"org.opencontainers.runc.commit", "1.1.5+ds1-1+deb12u1"},
+                                                {"org.opencontainers.runc.version", "1.1.5+ds1"}}));
   EXPECT_FALSE(f->potentially_unsafe_config_annotations.has_value());
 }
 
@@ -212,7 +212,8 @@ TEST(parse_features_json, wrong_types_are_parse_errors_naming_the_key) {
       {R"({"linux":{"memoryPolicy":{"flags":[1]}}})", "\"linux.memoryPolicy.flags\""},
       {R"({"linux":{"mountExtensions":[]}})", "\"linux.mountExtensions\""},
       {R"({"linux":{"mountExtensions":{"idmap":true}}})", "\"linux.mountExtensions.idmap\""},
-      {R"({"linux":{"mountExtensions":{"idmap":{"enabled":"y"}}}})", "\"linux.mountExtensions.idmap.enabled\""},
+      {R"({"linux":{"mountExtensions":{"idmap":{"enabled":"y"}}}})",
+       "\"linux.mountExtensions.idmap.enabled\""},
       {R"({"linux":{"netDevices":{"enabled":0}}})", "\"linux.netDevices.enabled\""},
   };
   for (const auto& c : cases) {

@@ -22,8 +22,8 @@ TEST(global_args, every_flag_in_go_runc_order) {
            .systemd_cgroup = true,
            .rootless = rootless_mode::enabled,
            .extra_args = {"--x-global"}};
-  EXPECT_THAT(global_args(c), ElementsAre("--root", "/run/r", "--debug", "--log", "/l.json", "--log-format", "json",
-                                          "--systemd-cgroup", "--rootless=true", "--x-global"));
+  EXPECT_THAT(global_args(c), ElementsAre("--root", "/run/r", "--debug", "--log", "/l.json", "--log-format",
+                                          "json", "--systemd-cgroup", "--rootless=true", "--x-global"));
 }
 
 TEST(global_args, rootless_is_tri_state) {
@@ -44,8 +44,13 @@ TEST(global_args, per_call_log_replaces_config_log_never_two) {
 }
 
 TEST(argv_builder, skips_empty_values_and_joins) {
-  auto a = std::move(argv_builder("x").option("--a", "").option("--b", "1").joined("--c=", "").joined("--d=", "2").flag(
-                         "--e", false).flag("--f", true))
+  auto a = std::move(argv_builder("x")
+                         .option("--a", "")
+                         .option("--b", "1")
+                         .joined("--c=", "")
+                         .joined("--d=", "2")
+                         .flag("--e", false)
+                         .flag("--f", true))
                .take();
   EXPECT_THAT(a, ElementsAre("x", "--b", "1", "--d=2", "--f"));
 }

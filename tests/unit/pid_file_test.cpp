@@ -24,8 +24,8 @@ TEST(parse_pid, accepts_decimal_with_at_most_one_line_end) {
     int pid;
   };
   const ok_case cases[] = {
-      {"123", 123},       {"123\n", 123}, {"123\r\n", 123}, {"1", 1},
-      {"2147483647", 2147483647},          {"007", 7},       {"14621", 14621},
+      {"123", 123}, {"123\n", 123},   {"123\r\n", 123}, {"1", 1}, {"2147483647", 2147483647},
+      {"007", 7},   {"14621", 14621},
   };
   for (const auto& c : cases) {
     auto r = runcpp::parse_pid(c.text);
@@ -35,9 +35,10 @@ TEST(parse_pid, accepts_decimal_with_at_most_one_line_end) {
 }
 
 TEST(parse_pid, rejects_everything_else) {
-  for (const char* bad : {"", "\n", "\r\n", "abc", "-5", "+5", "0", "00", "0\n", "99999999999", "2147483648",
-                          " 12", "12 ", "12\n\n", "12\r", "12\n\r", "\r12", "1 2", "12abc", "0x10", "1e3",
-                          "\xd9\xa1" /* Arabic-Indic digit one */}) {
+  for (const char* bad :
+       {"",     "\n",          "\r\n",       "abc",  "-5",  "+5",      "0",    "00",
+        "0\n",  "99999999999", "2147483648", " 12",  "12 ", "12\n\n",  "12\r", "12\n\r",
+        "\r12", "1 2",         "12abc",      "0x10", "1e3", "\xd9\xa1" /* Arabic-Indic digit one */}) {
     auto r = runcpp::parse_pid(bad);
     ASSERT_FALSE(r) << "accepted: " << bad;
     EXPECT_EQ(r.error().code(), errc::parse_error) << bad;

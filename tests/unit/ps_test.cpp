@@ -225,9 +225,9 @@ TEST(parse_ps_json, int_limits) {
 }
 
 TEST(parse_ps_json, non_pids_are_parse_errors) {
-  for (const char* bad : {"", "[", "[1,", "{\"pids\":[1]}", "1", "\"1\"", "[1.5]", "[1e3]", "[\"1\"]", "[null]",
-                          "[true]", "[[1]]", "[0]", "[-1]", "[2147483648]", "[18446744073709551616]",
-                          "[-9223372036854775809]", "[1] [2]"}) {
+  for (const char* bad : {"", "[", "[1,", "{\"pids\":[1]}", "1", "\"1\"", "[1.5]", "[1e3]", "[\"1\"]",
+                          "[null]", "[true]", "[[1]]", "[0]", "[-1]", "[2147483648]",
+                          "[18446744073709551616]", "[-9223372036854775809]", "[1] [2]"}) {
     auto r = runcpp::parse_ps_json(bad);
     ASSERT_FALSE(r) << "accepted: " << bad;
     EXPECT_EQ(r.error().code(), errc::parse_error) << bad;

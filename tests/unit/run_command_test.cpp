@@ -8,7 +8,9 @@ namespace {
 
 using ::testing::ElementsAre;
 
-TEST(run_args, minimal) { EXPECT_THAT(run_args("id1", "/b", {}), ElementsAre("run", "--bundle", "/b", "id1")); }
+TEST(run_args, minimal) {
+  EXPECT_THAT(run_args("id1", "/b", {}), ElementsAre("run", "--bundle", "/b", "id1"));
+}
 
 TEST(run_args, every_option) {
   run_options o{.pid_file = "/p.pid",
@@ -19,9 +21,9 @@ TEST(run_args, every_option) {
                 .no_subreaper = true,
                 .extra_args = {"--e"}};
   // --no-subreaper with two dashes (go-runc's restore uses one).
-  EXPECT_THAT(run_args("id1", "/b", o), ElementsAre("run", "--bundle", "/b", "--pid-file", "/p.pid", "--no-pivot",
-                                                    "--no-new-keyring", "--detach", "--keep", "--no-subreaper", "--e",
-                                                    "id1"));
+  EXPECT_THAT(run_args("id1", "/b", o),
+              ElementsAre("run", "--bundle", "/b", "--pid-file", "/p.pid", "--no-pivot", "--no-new-keyring",
+                          "--detach", "--keep", "--no-subreaper", "--e", "id1"));
 }
 
 }  // namespace

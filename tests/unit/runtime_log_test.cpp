@@ -14,12 +14,15 @@ TEST(runtime_message, text_format_record) {
 }
 
 TEST(runtime_message, json_format_record) {
-  EXPECT_EQ(runtime_message("{\"level\":\"error\",\"msg\":\"container does not exist\",\"time\":\"2026-11-28T13:16:39Z\"}"),
-            "container does not exist");
+  EXPECT_EQ(
+      runtime_message(
+          "{\"level\":\"error\",\"msg\":\"container does not exist\",\"time\":\"2026-11-28T13:16:39Z\"}"),
+      "container does not exist");
 }
 
 TEST(runtime_message, go_quoting_is_undone_and_trailing_newline_trimmed) {
-  EXPECT_EQ(runtime_message(R"(time="x" level=error msg="No help topic for 'bogus'\n")"), "No help topic for 'bogus'");
+  EXPECT_EQ(runtime_message(R"(time="x" level=error msg="No help topic for 'bogus'\n")"),
+            "No help topic for 'bogus'");
   EXPECT_EQ(runtime_message(R"x(time="x" level=error msg="runc: \"state\" requires exactly 1 argument(s)")x"),
             "runc: \"state\" requires exactly 1 argument(s)");
 }
@@ -56,13 +59,16 @@ struct classification {
 
 class classify : public ::testing::TestWithParam<classification> {};
 
-TEST_P(classify, maps_real_runtime_messages) { EXPECT_EQ(classify_message(GetParam().message), GetParam().code); }
+TEST_P(classify, maps_real_runtime_messages) {
+  EXPECT_EQ(classify_message(GetParam().message), GetParam().code);
+}
 
 INSTANTIATE_TEST_SUITE_P(
     runtime_messages, classify,
     ::testing::Values(
         classification{"container does not exist", errc::not_found},
-        classification{"error opening file `/tmp/cr/nope/status`: No such file or directory", errc::not_found},
+        classification{"error opening file `/tmp/cr/nope/status`: No such file or directory",
+                       errc::not_found},
         classification{"cannot open directory '/tmp/cr/nope': No such file or directory", errc::not_found},
         classification{"container with given ID already exists", errc::already_exists},
         classification{"cannot delete container t1 that is not stopped: running", errc::still_running},
@@ -73,7 +79,8 @@ INSTANTIATE_TEST_SUITE_P(
         classification{"unknown command features", errc::unsupported},
         classification{"flag provided but not defined: -bogus", errc::unsupported},
         classification{"File config.json exists. Remove it first", errc::already_exists},
-        classification{"runc create failed: chdir /nonexist: no such file or directory", errc::command_failed}));
+        classification{"runc create failed: chdir /nonexist: no such file or directory",
+                       errc::command_failed}));
 
 }  // namespace
 }  // namespace runcpp::detail

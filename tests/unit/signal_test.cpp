@@ -20,13 +20,37 @@ struct named {
 
 TEST(parse_signal, names_in_any_case_with_or_without_sig) {
   const named cases[] = {
-      {"SIGKILL", 9},  {"KILL", 9},       {"kill", 9},       {"sigkill", 9},   {"SigKill", 9},
-      {"SIGTERM", 15}, {"term", 15},      {"SIGHUP", 1},     {"INT", 2},       {"SIGQUIT", 3},
-      {"SIGUSR1", 10}, {"usr2", 12},      {"SIGSEGV", 11},   {"SIGPIPE", 13},  {"SIGALRM", 14},
-      {"SIGCHLD", 17}, {"SIGCONT", 18},   {"SIGSTOP", 19},   {"SIGTSTP", 20},  {"SIGWINCH", 28},
-      {"SIGSYS", 31},  {"SIGSTKFLT", 16}, {"SIGPWR", 30},    {"SIGURG", 23},   {"SIGVTALRM", 26},
+      {"SIGKILL", 9},
+      {"KILL", 9},
+      {"kill", 9},
+      {"sigkill", 9},
+      {"SigKill", 9},
+      {"SIGTERM", 15},
+      {"term", 15},
+      {"SIGHUP", 1},
+      {"INT", 2},
+      {"SIGQUIT", 3},
+      {"SIGUSR1", 10},
+      {"usr2", 12},
+      {"SIGSEGV", 11},
+      {"SIGPIPE", 13},
+      {"SIGALRM", 14},
+      {"SIGCHLD", 17},
+      {"SIGCONT", 18},
+      {"SIGSTOP", 19},
+      {"SIGTSTP", 20},
+      {"SIGWINCH", 28},
+      {"SIGSYS", 31},
+      {"SIGSTKFLT", 16},
+      {"SIGPWR", 30},
+      {"SIGURG", 23},
+      {"SIGVTALRM", 26},
       // Aliases.
-      {"SIGIOT", 6},   {"SIGABRT", 6},    {"SIGCLD", 17},    {"SIGPOLL", 29},  {"SIGIO", 29},
+      {"SIGIOT", 6},
+      {"SIGABRT", 6},
+      {"SIGCLD", 17},
+      {"SIGPOLL", 29},
+      {"SIGIO", 29},
   };
   for (const auto& c : cases) {
     auto r = runcpp::parse_signal(c.text);
@@ -48,10 +72,9 @@ TEST(parse_signal, decimal_numbers_1_to_64) {
 
 TEST(parse_signal, real_time_signals_use_the_userspace_numbering) {
   const named cases[] = {
-      {"SIGRTMIN", 34},    {"RTMIN", 34},        {"sigrtmin", 34},     {"SIGRTMIN+0", 34},
-      {"SIGRTMIN+1", 35},  {"RTMIN+3", 37},      {"rtmin+15", 49},     {"SIGRTMIN+30", 64},
-      {"SIGRTMAX", 64},    {"RTMAX", 64},        {"SIGRTMAX-1", 63},   {"rtmax-14", 50},
-      {"SIGRTMAX-30", 34}, {"SIGRTMAX-0", 64},
+      {"SIGRTMIN", 34},   {"RTMIN", 34},    {"sigrtmin", 34},    {"SIGRTMIN+0", 34}, {"SIGRTMIN+1", 35},
+      {"RTMIN+3", 37},    {"rtmin+15", 49}, {"SIGRTMIN+30", 64}, {"SIGRTMAX", 64},   {"RTMAX", 64},
+      {"SIGRTMAX-1", 63}, {"rtmax-14", 50}, {"SIGRTMAX-30", 34}, {"SIGRTMAX-0", 64},
   };
   for (const auto& c : cases) {
     auto r = runcpp::parse_signal(c.text);
@@ -61,11 +84,13 @@ TEST(parse_signal, real_time_signals_use_the_userspace_numbering) {
 }
 
 TEST(parse_signal, invalid_names_and_numbers) {
-  for (const char* bad : {"", "0", "65", "100", "-9", "+9", " 9", "9 ", "9x", "99999999999999999999", "SIG",
-                          "S", "SIGFOO", "KILLX", "SIGSIGKILL", "SIG KILL", "SIG_KILL", "SIGKILL\n",
-                          "SIGRTMIN+31", "SIGRTMAX-31", "SIGRTMIN-1", "SIGRTMAX+1", "RTMIN+", "RTMAX-",
-                          "RTMIN+-1", "RTMIN++1", "RTMIN+ 1", "RTMIN+1x", "RTMIN+00001", "RTMINUS", "SIGRT",
-                          "SIGUNUSED", "\xff\xfe"}) {
+  for (const char* bad : {"",           "0",          "65",        "100",         "-9",
+                          "+9",         " 9",         "9 ",        "9x",          "99999999999999999999",
+                          "SIG",        "S",          "SIGFOO",    "KILLX",       "SIGSIGKILL",
+                          "SIG KILL",   "SIG_KILL",   "SIGKILL\n", "SIGRTMIN+31", "SIGRTMAX-31",
+                          "SIGRTMIN-1", "SIGRTMAX+1", "RTMIN+",    "RTMAX-",      "RTMIN+-1",
+                          "RTMIN++1",   "RTMIN+ 1",   "RTMIN+1x",  "RTMIN+00001", "RTMINUS",
+                          "SIGRT",      "SIGUNUSED",  "\xff\xfe"}) {
     auto r = runcpp::parse_signal(bad);
     ASSERT_FALSE(r) << "accepted: " << bad;
     EXPECT_EQ(r.error().code(), errc::invalid_argument) << bad;
@@ -94,7 +119,8 @@ TEST(signal_name, canonical_names) {
 }
 
 TEST(signal_name, unknown_numbers_give_an_empty_name) {
-  for (int n : {0, -1, 32, 33, 65, 1000, -2147483647 - 1, 2147483647}) EXPECT_EQ(runcpp::signal_name(n), "") << n;
+  for (int n : {0, -1, 32, 33, 65, 1000, -2147483647 - 1, 2147483647})
+    EXPECT_EQ(runcpp::signal_name(n), "") << n;
 }
 
 TEST(signal_name, every_name_parses_back_to_its_number) {
@@ -125,8 +151,10 @@ TEST(signal_name, agrees_with_the_c_library) {
     ASSERT_TRUE(parsed) << glibc_name;
     EXPECT_EQ(*parsed, n) << glibc_name;
     // glibc calls 29 SIGPOLL; runc (Go's x/sys/unix table) and kill(1) say SIGIO.
-    if (n == SIGIO) EXPECT_EQ(runcpp::signal_name(n), "SIGIO");
-    else EXPECT_EQ(runcpp::signal_name(n), glibc_name) << n;
+    if (n == SIGIO)
+      EXPECT_EQ(runcpp::signal_name(n), "SIGIO");
+    else
+      EXPECT_EQ(runcpp::signal_name(n), glibc_name) << n;
   }
 #endif
   // The documented real-time range is what the C library reports at run time.

@@ -47,11 +47,7 @@ process full_process() {
   return process{
       .terminal = true,
       .console_size = {{.height = 40, .width = 120}},
-      .user = {{.uid = 1000,
-                .gid = 1001,
-                .umask = 022,
-                .additional_gids = {{10, 20}},
-                .username = "alice"}},
+      .user = {{.uid = 1000, .gid = 1001, .umask = 022, .additional_gids = {{10, 20}}, .username = "alice"}},
       .args = {{"sh", "-c", "echo \"hi\""}},
       .command_line = "cmd.exe /c dir",
       .env = {{"PATH=/bin", "TERM=xterm"}},
@@ -118,14 +114,13 @@ linux_resources full_resources() {
                .mems = "0",
                .idle = 1}},
       .pids = {{.limit = 4096}},
-      .block_io =
-          {{.weight = 500,
-            .leaf_weight = 300,
-            .weight_device = {{{.major = 8, .minor = 0, .weight = 600, .leaf_weight = 200}}},
-            .throttle_read_bps_device = {{{.major = 8, .minor = 0, .rate = 104857600}}},
-            .throttle_write_bps_device = {{{.major = 8, .minor = 16, .rate = 52428800}}},
-            .throttle_read_iops_device = {{{.major = 8, .minor = 0, .rate = 1000}}},
-            .throttle_write_iops_device = {{{.major = 8, .minor = 16, .rate = 500}}}}},
+      .block_io = {{.weight = 500,
+                    .leaf_weight = 300,
+                    .weight_device = {{{.major = 8, .minor = 0, .weight = 600, .leaf_weight = 200}}},
+                    .throttle_read_bps_device = {{{.major = 8, .minor = 0, .rate = 104857600}}},
+                    .throttle_write_bps_device = {{{.major = 8, .minor = 16, .rate = 52428800}}},
+                    .throttle_read_iops_device = {{{.major = 8, .minor = 0, .rate = 1000}}},
+                    .throttle_write_iops_device = {{{.major = 8, .minor = 16, .rate = 500}}}}},
       .hugepage_limits = {{{.page_size = "2MB", .limit = 209715200}}},
       .network = {{.class_id = 1048577, .priorities = {{{.name = "eth0", .priority = 5}}}}},
       .rdma = {{{"mlx5_1", {.hca_handles = 3, .hca_objects = 10000}}}},
@@ -155,29 +150,23 @@ constexpr std::string_view full_resources_json =
 
 // ---- writing ---------------------------------------------------------------
 
-TEST(spec_to_json, full_process_exact_output) {
-  EXPECT_EQ(to_json(full_process()), full_process_json);
-}
+TEST(spec_to_json, full_process_exact_output) { EXPECT_EQ(to_json(full_process()), full_process_json); }
 
-TEST(spec_to_json, full_resources_exact_output) {
-  EXPECT_EQ(to_json(full_resources()), full_resources_json);
-}
+TEST(spec_to_json, full_resources_exact_output) { EXPECT_EQ(to_json(full_resources()), full_resources_json); }
 
 TEST(spec_to_json, key_spellings_verbatim) {
   const std::string p = to_json(full_process());
-  for (const char* key :
-       {R"("consoleSize":{)", R"("ioPriority":{"class":")", R"("execCPUAffinity":{)",
-        R"("additionalGids":[)", R"("noNewPrivileges":)", R"("oomScoreAdj":)", R"("commandLine":)",
-        R"("apparmorProfile":)", R"("selinuxLabel":)"}) {
+  for (const char* key : {R"("consoleSize":{)", R"("ioPriority":{"class":")", R"("execCPUAffinity":{)",
+                          R"("additionalGids":[)", R"("noNewPrivileges":)", R"("oomScoreAdj":)",
+                          R"("commandLine":)", R"("apparmorProfile":)", R"("selinuxLabel":)"}) {
     EXPECT_THAT(p, HasSubstr(key));
   }
   EXPECT_THAT(p, testing::Not(HasSubstr("io_class")));
   const std::string r = to_json(full_resources());
   for (const char* key :
-       {R"("kernelTCP":)", R"("classID":)", R"("hcaHandles":)", R"("hcaObjects":)",
-        R"("blockIO":{)", R"("hugepageLimits":[)", R"("pageSize":)", R"("disableOOMKiller":)",
-        R"("throttleReadIOPSDevice":)", R"("throttleWriteIOPSDevice":)", R"("leafWeight":)",
-        R"("realtimeRuntime":)"}) {
+       {R"("kernelTCP":)", R"("classID":)", R"("hcaHandles":)", R"("hcaObjects":)", R"("blockIO":{)",
+        R"("hugepageLimits":[)", R"("pageSize":)", R"("disableOOMKiller":)", R"("throttleReadIOPSDevice":)",
+        R"("throttleWriteIOPSDevice":)", R"("leafWeight":)", R"("realtimeRuntime":)"}) {
     EXPECT_THAT(r, HasSubstr(key));
   }
 }
@@ -202,8 +191,7 @@ TEST(spec_to_json, present_zero_false_and_empty_values_are_written) {
   // Unlike Go's omitempty: a set field is always written.
   EXPECT_EQ(to_json(process{.terminal = false, .args = strings{}, .cwd = "", .oom_score_adj = 0}),
             R"({"terminal":false,"args":[],"cwd":"","oomScoreAdj":0})");
-  EXPECT_EQ(to_json(linux_resources{.cpu = {{.quota = 0, .cpus = ""}}}),
-            R"({"cpu":{"quota":0,"cpus":""}})");
+  EXPECT_EQ(to_json(linux_resources{.cpu = {{.quota = 0, .cpus = ""}}}), R"({"cpu":{"quota":0,"cpus":""}})");
 }
 
 TEST(spec_to_json, device_allow_is_always_written) {
@@ -216,9 +204,8 @@ TEST(spec_to_json, integer_extremes) {
   EXPECT_EQ(to_json(p), R"({"user":{"uid":4294967295,"gid":0},"oomScoreAdj":-2147483648})");
   const linux_resources r{.memory = {{.limit = INT64_MIN, .swappiness = UINT64_MAX}},
                           .block_io = {{.weight = 65535}}};
-  EXPECT_EQ(to_json(r),
-            R"({"memory":{"limit":-9223372036854775808,"swappiness":18446744073709551615},)"
-            R"("blockIO":{"weight":65535}})");
+  EXPECT_EQ(to_json(r), R"({"memory":{"limit":-9223372036854775808,"swappiness":18446744073709551615},)"
+                        R"("blockIO":{"weight":65535}})");
   auto back = parse_linux_resources_json(to_json(r));
   ASSERT_TRUE(back) << back.error().message();
   EXPECT_EQ(*back, r);
@@ -328,9 +315,8 @@ TEST(spec_parse, unknown_keys_are_ignored) {
       R"({"args":["top"],"futureKey":{"deep":[1,2,{"x":null}]},"user":{"uid":5,"sid":"S-1-5"},)"
       R"("capabilities":{"bounding":["CAP_KILL"],"extra":42},"Args":"wrong case is another key"})");
   ASSERT_TRUE(p) << p.error().message();
-  EXPECT_EQ(*p, (process{.user = {{.uid = 5}},
-                         .args = {{"top"}},
-                         .capabilities = {{.bounding = {{"CAP_KILL"}}}}}));
+  EXPECT_EQ(
+      *p, (process{.user = {{.uid = 5}}, .args = {{"top"}}, .capabilities = {{.bounding = {{"CAP_KILL"}}}}}));
 
   auto r = parse_linux_resources_json(
       R"({"intelRdt":{"closID":"x"},"memory":{"limit":1,"swapFoo":"bar"},"devices":[{"allow":true,"path":"/dev/null"}]})");
@@ -339,16 +325,14 @@ TEST(spec_parse, unknown_keys_are_ignored) {
 }
 
 TEST(spec_parse, device_without_allow_is_a_deny_rule) {
-  auto r =
-      parse_linux_resources_json(R"({"devices":[{"access":"rwm"},{"allow":null,"type":"b"}]})");
+  auto r = parse_linux_resources_json(R"({"devices":[{"access":"rwm"},{"allow":null,"type":"b"}]})");
   ASSERT_TRUE(r) << r.error().message();
   ASSERT_TRUE(r->devices);
   ASSERT_EQ(r->devices->size(), 2u);
   EXPECT_FALSE((*r->devices)[0].allow);
   EXPECT_EQ((*r->devices)[0].access, "rwm");
   EXPECT_FALSE((*r->devices)[1].allow);
-  EXPECT_EQ(to_json(*r),
-            R"({"devices":[{"allow":false,"access":"rwm"},{"allow":false,"type":"b"}]})");
+  EXPECT_EQ(to_json(*r), R"({"devices":[{"allow":false,"access":"rwm"},{"allow":false,"type":"b"}]})");
 }
 
 TEST(spec_parse, containerd_style_exec_process_with_terminal_false) {
@@ -451,8 +435,7 @@ TEST(spec_parse, wrong_types_name_the_key) {
       {R"({"hugepageLimits":{}})", "hugepageLimits"},
       {R"({"hugepageLimits":[{"pageSize":2,"limit":1}]})", "hugepageLimits[0].pageSize"},
       {R"({"network":{"classID":"0x100001"}})", "network.classID"},
-      {R"({"network":{"priorities":[{"name":"eth0","priority":"1"}]}})",
-       "network.priorities[0].priority"},
+      {R"({"network":{"priorities":[{"name":"eth0","priority":"1"}]}})", "network.priorities[0].priority"},
       {R"({"rdma":[]})", "rdma"},
       {R"({"rdma":{"mlx5_1":{"hcaHandles":"x"}}})", "rdma[mlx5_1].hcaHandles"},
       {R"({"rdma":{"mlx5_1":3}})", "rdma[mlx5_1]"},
@@ -471,8 +454,7 @@ TEST(spec_parse, wrong_types_name_the_key) {
 TEST(spec_parse, map_keys_in_messages_stay_on_one_line) {
   auto r = parse_linux_resources_json(R"({"unified":{"a\nb\"c":1}})");
   ASSERT_FALSE(r);
-  EXPECT_EQ(r.error().message(),
-            R"(linux resources JSON: key "unified[a\nb\"c]" is not a string)");
+  EXPECT_EQ(r.error().message(), R"(linux resources JSON: key "unified[a\nb\"c]" is not a string)");
   EXPECT_EQ(r.error().message().find('\n'), std::string::npos);
 }
 
@@ -485,8 +467,7 @@ TEST(spec_parse, out_of_range_integers_name_the_key_and_range) {
       {R"({"user":{"additionalGids":[0,4294967296]}})", "user.additionalGids[1]"},
       {R"({"consoleSize":{"width":-80}})", "consoleSize.width"},
       {R"({"rlimits":[{"type":"RLIMIT_NOFILE","hard":-1,"soft":1}]})", "rlimits[0].hard"},
-      {R"({"rlimits":[{"soft":18446744073709551616}]})",
-       "rlimits[0].soft"},  // 2^64: a float to nlohmann
+      {R"({"rlimits":[{"soft":18446744073709551616}]})", "rlimits[0].soft"},  // 2^64: a float to nlohmann
       {R"({"oomScoreAdj":2147483648})", "oomScoreAdj"},
       {R"({"oomScoreAdj":-2147483649})", "oomScoreAdj"},
       {R"({"oomScoreAdj":1.5})", "oomScoreAdj"},
@@ -500,14 +481,12 @@ TEST(spec_parse, out_of_range_integers_name_the_key_and_range) {
     auto r = parse_process_json(c.json);
     ASSERT_FALSE(r) << c.json;
     EXPECT_EQ(r.error().code(), errc::parse_error) << c.json;
-    EXPECT_THAT(r.error().message(),
-                HasSubstr("key \"" + std::string(c.path) + "\" is not an integer in ["))
+    EXPECT_THAT(r.error().message(), HasSubstr("key \"" + std::string(c.path) + "\" is not an integer in ["))
         << c.json;
   }
   auto uid = parse_process_json(R"({"user":{"uid":-1}})");
   ASSERT_FALSE(uid);
-  EXPECT_EQ(uid.error().message(),
-            R"(process JSON: key "user.uid" is not an integer in [0, 4294967295])");
+  EXPECT_EQ(uid.error().message(), R"(process JSON: key "user.uid" is not an integer in [0, 4294967295])");
 
   const bad_case resources_cases[] = {
       {R"({"devices":[{"allow":true,"major":9223372036854775808}]})", "devices[0].major"},
@@ -532,8 +511,7 @@ TEST(spec_parse, out_of_range_integers_name_the_key_and_range) {
     auto r = parse_linux_resources_json(c.json);
     ASSERT_FALSE(r) << c.json;
     EXPECT_EQ(r.error().code(), errc::parse_error) << c.json;
-    EXPECT_THAT(r.error().message(),
-                HasSubstr("key \"" + std::string(c.path) + "\" is not an integer in ["))
+    EXPECT_THAT(r.error().message(), HasSubstr("key \"" + std::string(c.path) + "\" is not an integer in ["))
         << c.json;
   }
 }
@@ -567,10 +545,9 @@ TEST(spec_parse, integer_bounds_are_accepted) {
 
 TEST(spec_parse, not_an_object_or_not_json) {
   for (const std::string_view text :
-       {std::string_view(""), std::string_view("   "), std::string_view("null"),
-        std::string_view("[]"), std::string_view("\"args\""), std::string_view("42"),
-        std::string_view("{"), std::string_view(R"({"args":["sh"]} trailing)"),
-        std::string_view(R"({"args":["sh"],})"),
+       {std::string_view(""), std::string_view("   "), std::string_view("null"), std::string_view("[]"),
+        std::string_view("\"args\""), std::string_view("42"), std::string_view("{"),
+        std::string_view(R"({"args":["sh"]} trailing)"), std::string_view(R"({"args":["sh"],})"),
         std::string_view("{\"args\":[\"sh\"]}\0garbage", 23)}) {
     auto p = parse_process_json(text);
     ASSERT_FALSE(p) << text;
@@ -621,8 +598,7 @@ TEST(spec_fixtures, containerd_exec_process) {
   EXPECT_FALSE(p->capabilities->ambient.has_value());
   ASSERT_TRUE(p->rlimits);
   ASSERT_EQ(p->rlimits->size(), 1u);
-  EXPECT_EQ(p->rlimits->front(),
-            (process::rlimit_t{.type = "RLIMIT_NOFILE", .hard = 1024, .soft = 1024}));
+  EXPECT_EQ(p->rlimits->front(), (process::rlimit_t{.type = "RLIMIT_NOFILE", .hard = 1024, .soft = 1024}));
   EXPECT_EQ(p->no_new_privileges, true);
   EXPECT_FALSE(p->oom_score_adj.has_value());
   // Same key order as Go's encoder: byte-identical when written back.
@@ -637,16 +613,14 @@ TEST(spec_fixtures, containerd_update_resources) {
   ASSERT_TRUE(r->memory);
   EXPECT_EQ(*r->memory, (linux_resources::memory_t{.limit = 268435456, .swap = 536870912}));
   ASSERT_TRUE(r->cpu);
-  EXPECT_EQ(*r->cpu,
-            (linux_resources::cpu_t{
-                .shares = 512, .quota = 50000, .period = 100000, .cpus = "0-1", .mems = "0"}));
+  EXPECT_EQ(*r->cpu, (linux_resources::cpu_t{
+                         .shares = 512, .quota = 50000, .period = 100000, .cpus = "0-1", .mems = "0"}));
   ASSERT_TRUE(r->pids);
   EXPECT_EQ(r->pids->limit, 1024);
   EXPECT_FALSE(r->block_io.has_value());
   ASSERT_TRUE(r->hugepage_limits);
   ASSERT_EQ(r->hugepage_limits->size(), 2u);
-  EXPECT_EQ((*r->hugepage_limits)[0],
-            (linux_resources::hugepage_limit_t{.page_size = "2MB", .limit = 0}));
+  EXPECT_EQ((*r->hugepage_limits)[0], (linux_resources::hugepage_limit_t{.page_size = "2MB", .limit = 0}));
   EXPECT_EQ((*r->hugepage_limits)[1].page_size, "1GB");
   EXPECT_FALSE(r->network.has_value());
   EXPECT_FALSE(r->rdma.has_value());
@@ -664,16 +638,14 @@ TEST(spec_fixtures, runc_1_1_5_spec_config) {
   EXPECT_EQ(p->terminal, true);
   EXPECT_EQ(p->user, (process::user_t{.uid = 0, .gid = 0}));
   EXPECT_EQ(p->args, strings{"sh"});
-  EXPECT_EQ(p->env, (strings{"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
-                             "TERM=xterm"}));
+  EXPECT_EQ(p->env,
+            (strings{"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "TERM=xterm"}));
   EXPECT_EQ(p->cwd, "/");
   const strings caps{"CAP_AUDIT_WRITE", "CAP_KILL", "CAP_NET_BIND_SERVICE"};
-  EXPECT_EQ(p->capabilities,
-            (process::capabilities_t{
-                .bounding = caps, .effective = caps, .permitted = caps, .ambient = caps}));
-  EXPECT_EQ(
-      p->rlimits,
-      (std::vector<process::rlimit_t>{{.type = "RLIMIT_NOFILE", .hard = 1024, .soft = 1024}}));
+  EXPECT_EQ(p->capabilities, (process::capabilities_t{
+                                 .bounding = caps, .effective = caps, .permitted = caps, .ambient = caps}));
+  EXPECT_EQ(p->rlimits,
+            (std::vector<process::rlimit_t>{{.type = "RLIMIT_NOFILE", .hard = 1024, .soft = 1024}}));
   EXPECT_EQ(p->no_new_privileges, true);
   // Nothing else, and our output says the same as runc's, key for key.
   EXPECT_EQ(nlohmann::json::parse(to_json(*p)), config["process"]);

@@ -355,7 +355,7 @@ TEST(parse_stats_json, network_interface_keys_match_case_insensitively_like_go) 
   EXPECT_EQ(a.tx_dropped, 7u);
   EXPECT_FALSE(a.rx_packets);
   EXPECT_EQ(s->network_interfaces->at(1).name, "exact");  // the exact spelling wins
-  EXPECT_FALSE(s->network_interfaces->at(2).name);       // null element: Go's nil pointer
+  EXPECT_FALSE(s->network_interfaces->at(2).name);        // null element: Go's nil pointer
 
   auto bad = runcpp::parse_stats_json(R"({"network_interfaces":[{"rxBytes":"5"}]})");
   ASSERT_FALSE(bad);
@@ -415,8 +415,7 @@ TEST(parse_stats_json, memory_event_count_keeps_unsigned_counters) {
       R"({"memory":{"event_count":{"oom":3,"oom_kill":1,"future":{"x":1},"neg":-1}}})");
   ASSERT_TRUE(s) << s.error().message();
   ASSERT_TRUE(s->memory->event_count);
-  EXPECT_EQ(*s->memory->event_count,
-            (std::map<std::string, std::uint64_t>{{"oom", 3}, {"oom_kill", 1}}));
+  EXPECT_EQ(*s->memory->event_count, (std::map<std::string, std::uint64_t>{{"oom", 3}, {"oom_kill", 1}}));
 
   auto bad = runcpp::parse_stats_json(R"({"memory":{"event_count":[1]}})");
   ASSERT_FALSE(bad);
@@ -473,8 +472,9 @@ INSTANTIATE_TEST_SUITE_P(
                         R"(stats JSON: key "cpuset.mems[1]" is not an unsigned 16-bit integer)"},
         type_error_case{R"({"cpuset":{"sched_relax_domain_level":"x"}})",
                         R"(stats JSON: key "cpuset.sched_relax_domain_level" is not an integer)"},
-        type_error_case{R"({"cpuset":{"sched_relax_domain_level":9223372036854775808}})",
-                        R"(stats JSON: key "cpuset.sched_relax_domain_level" is not a 64-bit signed integer)"},
+        type_error_case{
+            R"({"cpuset":{"sched_relax_domain_level":9223372036854775808}})",
+            R"(stats JSON: key "cpuset.sched_relax_domain_level" is not a 64-bit signed integer)"},
         type_error_case{R"({"memory":{"cache":"1"}})",
                         R"(stats JSON: key "memory.cache" is not an unsigned integer)"},
         type_error_case{R"({"memory":{"kernelTCP":[]}})",
@@ -502,8 +502,9 @@ INSTANTIATE_TEST_SUITE_P(
                         R"(stats JSON: key "intel_rdt.l3_cache_info.cbm_mask" is not a string)"},
         type_error_case{R"({"intel_rdt":{"mem_bw_schema":[]}})",
                         R"(stats JSON: key "intel_rdt.mem_bw_schema" is not a string)"},
-        type_error_case{R"({"intel_rdt":{"mbm_stats":[{"mbm_total_bytes":-5}]}})",
-                        R"(stats JSON: key "intel_rdt.mbm_stats[0].mbm_total_bytes" is not an unsigned integer)"},
+        type_error_case{
+            R"({"intel_rdt":{"mbm_stats":[{"mbm_total_bytes":-5}]}})",
+            R"(stats JSON: key "intel_rdt.mbm_stats[0].mbm_total_bytes" is not an unsigned integer)"},
         type_error_case{R"({"intel_rdt":{"cmt_stats":{"llc_occupancy":1}}})",
                         R"(stats JSON: key "intel_rdt.cmt_stats" is not an array)"},
         type_error_case{R"({"intel_rdt":{"schemata":[1]}})",
@@ -544,7 +545,8 @@ TEST(parse_stats_json, deep_nesting_does_not_crash) {
 
 TEST(stats, designated_initializers) {
   const stats s{.pids = stats::pids_t{.current = 3, .limit = {}},
-                .hugetlb = std::map<std::string, stats::hugetlb_t>{{"2MB", {.usage = 1, .max = 2, .failcnt = 0}}}};
+                .hugetlb =
+                    std::map<std::string, stats::hugetlb_t>{{"2MB", {.usage = 1, .max = 2, .failcnt = 0}}}};
   EXPECT_EQ(s.pids->current, 3u);
   EXPECT_EQ(s.hugetlb->at("2MB").max, 2u);
   EXPECT_FALSE(s.cpu);
@@ -613,20 +615,22 @@ TEST(parse_stats_json, duplicate_keys_keep_the_last_value) {
   EXPECT_EQ(s->pids->current, 3u);
   EXPECT_FALSE(s->pids->limit);
 
-  auto hidden = runcpp::parse_stats_json(R"({"hugetlb":{"2MB":{"usage":"bad"},"1GB":{"usage":1},"2MB":{"usage":4}}})");
+  auto hidden =
+      runcpp::parse_stats_json(R"({"hugetlb":{"2MB":{"usage":"bad"},"1GB":{"usage":1},"2MB":{"usage":4}}})");
   ASSERT_TRUE(hidden) << hidden.error().message();
   ASSERT_TRUE(hidden->hugetlb);
   EXPECT_EQ(hidden->hugetlb->size(), 2u);
   EXPECT_EQ(hidden->hugetlb->at("2MB").usage, 4u);
 
-  auto counters = runcpp::parse_stats_json(
-      R"({"memory":{"event_count":{"a":1,"a":"x","b":"y","b":2,"c":3,"c":4}}})");
+  auto counters =
+      runcpp::parse_stats_json(R"({"memory":{"event_count":{"a":1,"a":"x","b":"y","b":2,"c":3,"c":4}}})");
   ASSERT_TRUE(counters) << counters.error().message();
   EXPECT_EQ(*counters->memory->event_count, (std::map<std::string, std::uint64_t>{{"b", 2}, {"c", 4}}));
 }
 
 TEST(parse_stats_json, map_errors_name_the_first_bad_key_in_key_order) {
-  auto s = runcpp::parse_stats_json(R"({"hugetlb":{"zz":{"usage":"x"},"1GB":{"usage":1},"aa":{"usage":-1}}})");
+  auto s =
+      runcpp::parse_stats_json(R"({"hugetlb":{"zz":{"usage":"x"},"1GB":{"usage":1},"aa":{"usage":-1}}})");
   ASSERT_FALSE(s);
   EXPECT_EQ(s.error().message(), "stats JSON: key \"hugetlb.aa.usage\" is not an unsigned integer");
   auto raw = runcpp::parse_stats_json(R"({"memory":{"raw":{"b":"y","a":true}}})");
@@ -656,7 +660,8 @@ TEST(parse_stats_json, numbers_at_the_edges) {
   auto zero = runcpp::parse_stats_json(R"({"pids":{"current":-0}})");
   ASSERT_TRUE(zero) << zero.error().message();
   EXPECT_EQ(zero->pids->current, 0u);
-  auto fraction = runcpp::parse_stats_json(R"({"cpu":{"psi":{"some":{"avg10":0.1000000000000000055511151231257827}}}})");
+  auto fraction =
+      runcpp::parse_stats_json(R"({"cpu":{"psi":{"some":{"avg10":0.1000000000000000055511151231257827}}}})");
   ASSERT_TRUE(fraction) << fraction.error().message();
   EXPECT_EQ(fraction->cpu->psi->some->avg10, 0.1);  // full precision: the nearest double
 }

@@ -15,8 +15,8 @@ TEST(check_terminal, runc_rules) {
   EXPECT_TRUE(check_terminal(false, true, false));
   EXPECT_TRUE(check_terminal(true, true, true));
   EXPECT_TRUE(check_terminal(true, false, false));  // foreground: runc makes its own pty
-  for (auto [t, d, s] : {std::tuple{true, true, false}, std::tuple{false, true, true}, std::tuple{false, false, true},
-                         std::tuple{true, false, true}}) {
+  for (auto [t, d, s] : {std::tuple{true, true, false}, std::tuple{false, true, true},
+                         std::tuple{false, false, true}, std::tuple{true, false, true}}) {
     auto r = check_terminal(t, d, s);
     ASSERT_FALSE(r) << t << d << s;
     EXPECT_EQ(r.error().code(), errc::invalid_argument);

@@ -95,7 +95,8 @@ TEST(parse_version_output, crun_1_8_1) {
 }
 
 TEST(parse_version_output, crlf_and_surrounding_blank_lines) {
-  auto v = runcpp::parse_version_output("\r\n\n  runc version 1.2.0\r\ncommit: v1.2.0-0-g1234\r\n\r\nspec: 1.2.0\r\n\r\n");
+  auto v = runcpp::parse_version_output(
+      "\r\n\n  runc version 1.2.0\r\ncommit: v1.2.0-0-g1234\r\n\r\nspec: 1.2.0\r\n\r\n");
   ASSERT_TRUE(v) << v.error().message();
   EXPECT_EQ(v->version, "1.2.0");
   EXPECT_EQ(v->commit, "v1.2.0-0-g1234");
@@ -124,12 +125,12 @@ TEST(parse_version_output, later_duplicates_overwrite_but_all_are_listed) {
 TEST(parse_version_output, what_counts_as_a_field) {
   auto v = runcpp::parse_version_output(
       "youki version 0.3.0\n"
-      "commit:\n"                     // empty value: still a field
-      "spec:   1.0.2  \t\n"           // value trimmed
-      "see https://example.org/x\n"   // prose with a colon inside: not a field
-      "https://example.org\n"         // no blank after the colon: not a field
-      "two words: value\n"            // key with a blank: not a field
-      ": value\n");                   // no key: not a field
+      "commit:\n"                    // empty value: still a field
+      "spec:   1.0.2  \t\n"          // value trimmed
+      "see https://example.org/x\n"  // prose with a colon inside: not a field
+      "https://example.org\n"        // no blank after the colon: not a field
+      "two words: value\n"           // key with a blank: not a field
+      ": value\n");                  // no key: not a field
   ASSERT_TRUE(v) << v.error().message();
   EXPECT_EQ(v->runtime, "youki");
   EXPECT_EQ(v->version, "0.3.0");
