@@ -52,7 +52,13 @@ class document {
   bool parse(std::string_view text) {
     if (text.find('\0') != std::string_view::npos) return false;
     if (text.starts_with("\xEF\xBB\xBF")) text.remove_prefix(3);
+    // RapidJSON 1.1.0 validates a multi-byte UTF-8 sequence by taking all of
+    // its continuation bytes before checking them, so a lead byte at the end
+    // makes it read up to 3 bytes past the terminating NUL: pad with NULs (no
+    // NUL can be part of the text, so the first one is still its end).
+    buffer_.reserve(text.size() + utf8_tail_padding);
     buffer_.assign(text);
+    buffer_.append(utf8_tail_padding, '\0');
     // Iterative: nesting depth must not be bounded by the C++ stack (fuzz input).
     constexpr unsigned flags = rapidjson::kParseIterativeFlag | rapidjson::kParseValidateEncodingFlag |
                                rapidjson::kParseFullPrecisionFlag;
@@ -85,6 +91,7 @@ class document {
   }
   bool holds_surrogate() const;
 
+  static constexpr std::size_t utf8_tail_padding = 4;
   char pool_buffer_[4096];
   rapidjson::MemoryPoolAllocator<> pool_;
   rapidjson::Document doc_;

@@ -458,6 +458,19 @@ TEST(parse_state_json, string_escapes_and_encoding) {
   EXPECT_EQ(bom->id, "x");
 }
 
+TEST(parse_state_json, a_truncated_utf8_sequence_at_the_end_is_refused) {
+  // Found by fuzzing: RapidJSON took a lead byte's continuation bytes past the
+  // end of the text (ASan: read past the buffer) before checking them.
+  for (std::string bad :
+       {"\"a\xED", "\"a\xF0", "\"a\xF0\x90", "\"a\xF0\x90\x80", "{\"id\":\"\xE2", "\"a $$$$$ $$$$$\xED"}) {
+    auto r = runcpp::parse_state_json(bad);
+    ASSERT_FALSE(r) << bad;
+    EXPECT_EQ(r.error().message(), "state JSON: not valid JSON") << bad;
+    auto l = runcpp::parse_list_json(bad);
+    ASSERT_FALSE(l) << bad;
+  }
+}
+
 TEST(parse_state_json, numbers_at_the_edges) {
   // -0 is read as 0 (nlohmann read it as a signed 0, which a pid also accepted).
   auto zero = runcpp::parse_state_json(R"({"id":"a","pid":-0})");
