@@ -59,6 +59,7 @@ class document {
     buffer_.reserve(text.size() + utf8_tail_padding);
     buffer_.assign(text);
     buffer_.append(utf8_tail_padding, '\0');
+    rewrite_zero_with_exponent(buffer_);
     // Iterative: nesting depth must not be bounded by the C++ stack (fuzz input).
     constexpr unsigned flags = rapidjson::kParseIterativeFlag | rapidjson::kParseValidateEncodingFlag |
                                rapidjson::kParseFullPrecisionFlag;
@@ -70,6 +71,56 @@ class document {
   const value& root() const noexcept { return doc_; }
 
  private:
+  // RapidJSON 1.1.0's full-precision path mishandles a zero significand with
+  // an exponent too large for its fast path ("0e50": __builtin_clzll(0), then
+  // a garbage double). Outside strings, each such number token, exactly
+  // -?0(.0+)?[eE][+-]?[0-9]+, is rewritten in the private copy to the same
+  // value, "0.0" or "-0.0", padded with spaces; the token is never shorter.
+  static void rewrite_zero_with_exponent(std::string& s) noexcept {
+    const auto digit = [](char c) { return c >= '0' && c <= '9'; };
+    bool in_string = false;
+    for (std::size_t i = 0; i < s.size(); ++i) {
+      const char c = s[i];
+      if (in_string) {
+        if (c == '\\')
+          ++i;  // the escaped character cannot end the string
+        else if (c == '"')
+          in_string = false;
+        continue;
+      }
+      if (c == '"') in_string = true;
+      if (c != '-' && !digit(c)) continue;
+      std::size_t end = i;  // the whole run of number characters
+      while (end < s.size() && (digit(s[end]) || s[end] == '-' || s[end] == '+' || s[end] == '.' ||
+                                s[end] == 'e' || s[end] == 'E'))
+        ++end;
+      if (zero_with_exponent(std::string_view(s).substr(i, end - i))) {
+        const std::string_view zero = c == '-' ? "-0.0" : "0.0";
+        s.replace(i, zero.size(), zero);
+        std::fill(s.begin() + static_cast<std::ptrdiff_t>(i + zero.size()),
+                  s.begin() + static_cast<std::ptrdiff_t>(end), ' ');
+      }
+      i = end - 1;
+    }
+  }
+  static bool zero_with_exponent(std::string_view t) noexcept {
+    const auto digit = [](char c) { return c >= '0' && c <= '9'; };
+    std::size_t i = t.starts_with('-') ? 1 : 0;
+    if (i >= t.size() || t[i] != '0') return false;
+    ++i;
+    if (i < t.size() && t[i] == '.') {
+      const std::size_t first = ++i;
+      while (i < t.size() && t[i] == '0') ++i;
+      if (i == first) return false;
+    }
+    if (i >= t.size() || (t[i] != 'e' && t[i] != 'E')) return false;
+    ++i;
+    if (i < t.size() && (t[i] == '+' || t[i] == '-')) ++i;
+    const std::size_t first = i;
+    while (i < t.size() && digit(t[i])) ++i;
+    return i > first && i == t.size();
+  }
+
   // RapidJSON decodes an unpaired low-surrogate escape (\uDC00-\uDFFF) to the
   // bytes ED B0-BF xx, which are not UTF-8 and which nlohmann rejected. Raw
   // input bytes are validated, so such bytes in the DOM can only come from an

@@ -649,6 +649,26 @@ TEST(parse_stats_json, case_insensitive_keys_prefer_exact_then_key_order) {
   EXPECT_EQ((*s->network_interfaces)[1].name, "exact");
 }
 
+TEST(parse_stats_json, a_zero_with_a_large_exponent_is_zero) {
+  // Found by fuzzing: RapidJSON 1.1.0 took __builtin_clzll(0) for "0e50".
+  for (const char* zero : {"0e50", "-0e50", "0.000E+400", "-0.0e-99", "0e5"}) {
+    const std::string text = std::string(R"({"cpu":{"psi":{"some":{"avg10":)") + zero + R"(,"total":1}}}})";
+    auto r = runcpp::parse_stats_json(text);
+    ASSERT_TRUE(r) << zero << ": " << r.error().message();
+    EXPECT_EQ(*r->cpu->psi->some->avg10, 0.0) << zero;
+    EXPECT_EQ(r->cpu->psi->some->total, 1u) << zero;
+  }
+  // Only well-formed numbers are rewritten: these stay errors.
+  for (const char* bad : {"0e", "0.e5", "00e5", "0e5.3", "-e5"}) {
+    const std::string text = std::string(R"({"cpu":{"psi":{"some":{"avg10":)") + bad + "}}}}";
+    EXPECT_FALSE(runcpp::parse_stats_json(text)) << bad;
+  }
+  // A string that looks like such a number is left alone.
+  auto key = runcpp::parse_stats_json(R"({"memory":{"raw":{"0e50":7}}})");
+  ASSERT_TRUE(key) << key.error().message();
+  EXPECT_EQ(key->memory->raw->at("0e50"), 7u);
+}
+
 TEST(parse_stats_json, numbers_at_the_edges) {
   auto big = runcpp::parse_stats_json(R"({"pids":{"current":18446744073709551616}})");
   ASSERT_FALSE(big);
