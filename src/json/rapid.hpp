@@ -73,11 +73,13 @@ class document {
  private:
   // RapidJSON 1.1.0's full-precision path mishandles a zero significand with
   // an exponent too large for its fast path ("0e50": __builtin_clzll(0), then
-  // a garbage double). Outside strings, each such number token, exactly
-  // -?0(.0+)?[eE][+-]?[0-9]+, is rewritten in the private copy to the same
-  // value, "0.0" or "-0.0", padded with spaces; the token is never shorter.
+  // a garbage double), and converts a number before it looks at what follows.
+  // So outside strings, every number RapidJSON would read (the longest prefix
+  // matching -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)?) that has such a
+  // zero significand and an exponent is rewritten in the private copy to the
+  // same value, "0.0" or "-0.0", padded with spaces; it is never shorter, and
+  // what may follow a number may also follow spaces, so validity is unchanged.
   static void rewrite_zero_with_exponent(std::string& s) noexcept {
-    const auto digit = [](char c) { return c >= '0' && c <= '9'; };
     bool in_string = false;
     for (std::size_t i = 0; i < s.size(); ++i) {
       const char c = s[i];
@@ -89,36 +91,47 @@ class document {
         continue;
       }
       if (c == '"') in_string = true;
-      if (c != '-' && !digit(c)) continue;
-      std::size_t end = i;  // the whole run of number characters
-      while (end < s.size() && (digit(s[end]) || s[end] == '-' || s[end] == '+' || s[end] == '.' ||
-                                s[end] == 'e' || s[end] == 'E'))
-        ++end;
-      if (zero_with_exponent(std::string_view(s).substr(i, end - i))) {
-        const std::string_view zero = c == '-' ? "-0.0" : "0.0";
-        s.replace(i, zero.size(), zero);
-        std::fill(s.begin() + static_cast<std::ptrdiff_t>(i + zero.size()),
+      if (c != '-' && !is_digit(c)) continue;
+      bool zero = false;
+      const std::size_t end = json_number_end(s, i, zero);
+      if (zero) {
+        const std::string_view text = c == '-' ? "-0.0" : "0.0";
+        s.replace(i, text.size(), text);
+        std::fill(s.begin() + static_cast<std::ptrdiff_t>(i + text.size()),
                   s.begin() + static_cast<std::ptrdiff_t>(end), ' ');
       }
-      i = end - 1;
+      if (end > i) i = end - 1;
     }
   }
-  static bool zero_with_exponent(std::string_view t) noexcept {
-    const auto digit = [](char c) { return c >= '0' && c <= '9'; };
-    std::size_t i = t.starts_with('-') ? 1 : 0;
-    if (i >= t.size() || t[i] != '0') return false;
-    ++i;
-    if (i < t.size() && t[i] == '.') {
-      const std::size_t first = ++i;
-      while (i < t.size() && t[i] == '0') ++i;
-      if (i == first) return false;
+  static bool is_digit(char c) noexcept { return c >= '0' && c <= '9'; }
+  // The end of the longest JSON number at `at` (== at if none); `zero_exp`: it
+  // has an exponent and only zero digits before it.
+  static std::size_t json_number_end(const std::string& s, std::size_t at, bool& zero_exp) noexcept {
+    zero_exp = false;
+    std::size_t i = at;
+    if (s[i] == '-') ++i;
+    if (i >= s.size() || !is_digit(s[i])) return at;
+    const bool zero_int = s[i] == '0';
+    if (zero_int) {
+      ++i;
+    } else {
+      while (i < s.size() && is_digit(s[i])) ++i;
     }
-    if (i >= t.size() || (t[i] != 'e' && t[i] != 'E')) return false;
-    ++i;
-    if (i < t.size() && (t[i] == '+' || t[i] == '-')) ++i;
-    const std::size_t first = i;
-    while (i < t.size() && digit(t[i])) ++i;
-    return i > first && i == t.size();
+    bool zero_frac = true;
+    if (i + 1 < s.size() && s[i] == '.' && is_digit(s[i + 1])) {
+      for (++i; i < s.size() && is_digit(s[i]); ++i) zero_frac = zero_frac && s[i] == '0';
+    }
+    std::size_t e = i;
+    if (e < s.size() && (s[e] == 'e' || s[e] == 'E')) {
+      ++e;
+      if (e < s.size() && (s[e] == '+' || s[e] == '-')) ++e;
+      if (e < s.size() && is_digit(s[e])) {
+        while (e < s.size() && is_digit(s[e])) ++e;
+        zero_exp = zero_int && zero_frac;
+        return e;
+      }
+    }
+    return i;
   }
 
   // RapidJSON decodes an unpaired low-surrogate escape (\uDC00-\uDFFF) to the
