@@ -59,7 +59,7 @@ class document {
     buffer_.reserve(text.size() + utf8_tail_padding);
     buffer_.assign(text);
     buffer_.append(utf8_tail_padding, '\0');
-    rewrite_zero_with_exponent(buffer_);
+    if (!rewrite_zero_with_exponent(buffer_)) return false;
     // Iterative: nesting depth must not be bounded by the C++ stack (fuzz input).
     constexpr unsigned flags = rapidjson::kParseIterativeFlag | rapidjson::kParseValidateEncodingFlag |
                                rapidjson::kParseFullPrecisionFlag;
@@ -79,7 +79,10 @@ class document {
   // zero significand and an exponent is rewritten in the private copy to the
   // same value, "0.0" or "-0.0", padded with spaces; it is never shorter, and
   // what may follow a number may also follow spaces, so validity is unchanged.
-  static void rewrite_zero_with_exponent(std::string& s) noexcept {
+  // False (not valid JSON) when such a number is followed by a character that
+  // could continue a number ("0e2e50"): no JSON allows that, and rewriting it
+  // would make a new number of the two ("0.0e50").
+  static bool rewrite_zero_with_exponent(std::string& s) noexcept {
     bool in_string = false;
     for (std::size_t i = 0; i < s.size(); ++i) {
       const char c = s[i];
@@ -95,6 +98,9 @@ class document {
       bool zero = false;
       const std::size_t end = json_number_end(s, i, zero);
       if (zero) {
+        if (end < s.size() &&
+            (is_digit(s[end]) || std::string_view("+-.eE").find(s[end]) != std::string_view::npos))
+          return false;
         const std::string_view text = c == '-' ? "-0.0" : "0.0";
         s.replace(i, text.size(), text);
         std::fill(s.begin() + static_cast<std::ptrdiff_t>(i + text.size()),
@@ -102,6 +108,7 @@ class document {
       }
       if (end > i) i = end - 1;
     }
+    return true;
   }
   static bool is_digit(char c) noexcept { return c >= '0' && c <= '9'; }
   // The end of the longest JSON number at `at` (== at if none); `zero_exp`: it
