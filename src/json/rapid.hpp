@@ -59,7 +59,7 @@ class document {
     buffer_.reserve(text.size() + utf8_tail_padding);
     buffer_.assign(text);
     buffer_.append(utf8_tail_padding, '\0');
-    if (!rewrite_zero_with_exponent(buffer_)) return false;
+    if (!rewrite_zero_doubles(buffer_)) return false;
     // Iterative: nesting depth must not be bounded by the C++ stack (fuzz input).
     constexpr unsigned flags = rapidjson::kParseIterativeFlag | rapidjson::kParseValidateEncodingFlag |
                                rapidjson::kParseFullPrecisionFlag;
@@ -71,18 +71,19 @@ class document {
   const value& root() const noexcept { return doc_; }
 
  private:
-  // RapidJSON 1.1.0's full-precision path mishandles a zero significand with
-  // an exponent too large for its fast path ("0e50": __builtin_clzll(0), then
-  // a garbage double), and converts a number before it looks at what follows.
-  // So outside strings, every number RapidJSON would read (the longest prefix
-  // matching -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)?) that has such a
-  // zero significand and an exponent is rewritten in the private copy to the
-  // same value, "0.0" or "-0.0", padded with spaces; it is never shorter, and
-  // what may follow a number may also follow spaces, so validity is unchanged.
+  // RapidJSON 1.1.0's full-precision path mishandles a zero significand whose
+  // decimal exponent is beyond its fast path ("0e50", or "0." and 26 zeros:
+  // __builtin_clzll(0), then a garbage double), and converts a number before
+  // it looks at what follows. So outside strings, every number RapidJSON would
+  // read (the longest prefix matching -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)?)
+  // whose digits are all zeros and that has a fraction or an exponent is
+  // rewritten in the private copy to the same value, "0.0" or "-0.0", padded
+  // with spaces; it is never shorter, and what may follow a number may also
+  // follow spaces, so validity is unchanged.
   // False (not valid JSON) when such a number is followed by a character that
   // could continue a number ("0e2e50"): no JSON allows that, and rewriting it
   // would make a new number of the two ("0.0e50").
-  static bool rewrite_zero_with_exponent(std::string& s) noexcept {
+  static bool rewrite_zero_doubles(std::string& s) noexcept {
     bool in_string = false;
     for (std::size_t i = 0; i < s.size(); ++i) {
       const char c = s[i];
@@ -111,8 +112,8 @@ class document {
     return true;
   }
   static bool is_digit(char c) noexcept { return c >= '0' && c <= '9'; }
-  // The end of the longest JSON number at `at` (== at if none); `zero_exp`: it
-  // has an exponent and only zero digits before it.
+  // The end of the longest JSON number at `at` (== at if none); `zero_exp`: its
+  // digits before any exponent are all zeros and it has a fraction or exponent.
   static std::size_t json_number_end(const std::string& s, std::size_t at, bool& zero_exp) noexcept {
     zero_exp = false;
     std::size_t i = at;
@@ -124,8 +125,9 @@ class document {
     } else {
       while (i < s.size() && is_digit(s[i])) ++i;
     }
-    bool zero_frac = true;
+    bool zero_frac = true, has_frac = false;
     if (i + 1 < s.size() && s[i] == '.' && is_digit(s[i + 1])) {
+      has_frac = true;
       for (++i; i < s.size() && is_digit(s[i]); ++i) zero_frac = zero_frac && s[i] == '0';
     }
     std::size_t e = i;
@@ -138,6 +140,7 @@ class document {
         return e;
       }
     }
+    zero_exp = zero_int && zero_frac && has_frac;
     return i;
   }
 

@@ -651,7 +651,8 @@ TEST(parse_stats_json, case_insensitive_keys_prefer_exact_then_key_order) {
 
 TEST(parse_stats_json, a_zero_with_a_large_exponent_is_zero) {
   // Found by fuzzing: RapidJSON 1.1.0 took __builtin_clzll(0) for "0e50".
-  for (const char* zero : {"0e50", "-0e50", "0.000E+400", "-0.0e-99", "0e5"}) {
+  for (const char* zero :
+       {"0e50", "-0e50", "0.000E+400", "-0.0e-99", "0e5", "0.00000000000000000000000000", "-0.0"}) {
     const std::string text = std::string(R"({"cpu":{"psi":{"some":{"avg10":)") + zero + R"(,"total":1}}}})";
     auto r = runcpp::parse_stats_json(text);
     ASSERT_TRUE(r) << zero << ": " << r.error().message();
