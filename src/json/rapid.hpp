@@ -6,7 +6,10 @@
 
 #include <algorithm>
 #include <cassert>
+#include <charconv>
+#include <cstdint>
 #include <cstring>
+#include <system_error>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -61,20 +64,102 @@ class document {
     buffer_.append(utf8_tail_padding, '\0');
     if (!rewrite_zero_doubles(buffer_)) return false;
     // Iterative: nesting depth must not be bounded by the C++ stack (fuzz input).
+    // Numbers arrive as text and number_handler converts them: RapidJSON
+    // 1.1.0's own string-to-double (DiyFp, BigInteger) has undefined behaviour
+    // on long significands, which fuzzing reached more than once.
     constexpr unsigned flags = rapidjson::kParseIterativeFlag | rapidjson::kParseValidateEncodingFlag |
-                               rapidjson::kParseFullPrecisionFlag;
-    const bool check_surrogates = has_low_surrogate_escape(text);
-    doc_.ParseInsitu<flags>(buffer_.data());
-    return !doc_.HasParseError() && !(check_surrogates && holds_surrogate());
+                               rapidjson::kParseInsituFlag | rapidjson::kParseNumbersAsStringsFlag;
+    bool parsed = false;
+    auto generate = [this, &parsed](rapidjson::Document& out) {
+      rapidjson::InsituStringStream stream(buffer_.data());
+      rapidjson::Reader reader;
+      number_handler handler{out};
+      parsed = !reader.Parse<flags>(stream, handler).IsError();
+      return parsed;
+    };
+    doc_.Populate(generate);
+    return parsed && !(has_low_surrogate_escape(text) && holds_surrogate());
   }
 
   const value& root() const noexcept { return doc_; }
 
  private:
-  // RapidJSON 1.1.0's full-precision path mishandles a zero significand whose
-  // decimal exponent is beyond its fast path ("0e50", or "0." and 26 zeros:
-  // __builtin_clzll(0), then a garbage double), and converts a number before
-  // it looks at what follows. So outside strings, every number RapidJSON would
+  // Forwards every SAX event to the document, but converts numbers itself,
+  // with std::from_chars (correctly rounded, locale-free), into the same value
+  // types RapidJSON would have made: an integer when the text has no fraction
+  // or exponent and fits int64 (negative) or uint64, else a double. A double
+  // beyond the finite range is not valid JSON (nlohmann, which these decoders
+  // used before, said the same); one too small to represent reads as zero.
+  struct number_handler {
+    rapidjson::Document& out;
+
+    bool RawNumber(const char* text, rapidjson::SizeType length, bool /*copy*/) {
+      const std::string_view s(text, length);
+      if (s.find_first_of(".eE") == std::string_view::npos) {
+        if (s.front() == '-') {
+          std::int64_t i = 0;
+          if (std::from_chars(s.data(), s.data() + s.size(), i).ec == std::errc{}) return out.Int64(i);
+        } else {
+          std::uint64_t u = 0;
+          if (std::from_chars(s.data(), s.data() + s.size(), u).ec == std::errc{}) return out.Uint64(u);
+        }
+      }
+      double d = 0;
+      const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), d);
+      if (ec == std::errc::result_out_of_range) {
+        if (at_least_one(s)) return false;
+        d = s.front() == '-' ? -0.0 : 0.0;
+      } else if (ec != std::errc{} || end != s.data() + s.size()) {
+        return false;  // cannot happen: RapidJSON has checked the grammar
+      }
+      return out.Double(d);
+    }
+    // Whether a valid JSON number's magnitude is >= 1: its first non-zero
+    // digit's decimal place, shifted by the exponent, is not below the units.
+    static bool at_least_one(std::string_view s) noexcept {
+      std::size_t i = s.front() == '-' ? 1 : 0;
+      long long place = 0;  // 1 + decimal place of the first non-zero digit
+      if (s[i] != '0') {
+        for (; i < s.size() && is_digit(s[i]); ++i) ++place;
+      } else {
+        ++i;
+        if (i < s.size() && s[i] == '.')
+          for (++i; i < s.size() && s[i] == '0'; ++i) --place;
+      }
+      while (i < s.size() && (is_digit(s[i]) || s[i] == '.')) ++i;
+      if (i < s.size()) place += saturated_exponent(s.substr(i + 1));
+      return place > 0;
+    }
+    // The value of an exponent ("+12", "-3", "400"), clamped to +-10^12 so a
+    // long one cannot overflow; no input is long enough to move `place` that far.
+    static long long saturated_exponent(std::string_view e) noexcept {
+      const bool minus = !e.empty() && e.front() == '-';
+      if (!e.empty() && (e.front() == '+' || e.front() == '-')) e.remove_prefix(1);
+      long long v = 0;
+      for (const char c : e) v = std::min(v * 10 + (c - '0'), 1'000'000'000'000LL);
+      return minus ? -v : v;
+    }
+
+    bool Null() { return out.Null(); }
+    bool Bool(bool b) { return out.Bool(b); }
+    bool Int(int i) { return out.Int(i); }
+    bool Uint(unsigned u) { return out.Uint(u); }
+    bool Int64(std::int64_t i) { return out.Int64(i); }
+    bool Uint64(std::uint64_t u) { return out.Uint64(u); }
+    bool Double(double d) { return out.Double(d); }
+    bool String(const char* s, rapidjson::SizeType n, bool copy) { return out.String(s, n, copy); }
+    bool StartObject() { return out.StartObject(); }
+    bool Key(const char* s, rapidjson::SizeType n, bool copy) { return out.Key(s, n, copy); }
+    bool EndObject(rapidjson::SizeType members) { return out.EndObject(members); }
+    bool StartArray() { return out.StartArray(); }
+    bool EndArray(rapidjson::SizeType elements) { return out.EndArray(elements); }
+  };
+
+  // RapidJSON 1.1.0 refuses a number whose exponent exceeds 308 minus its
+  // fraction digits (kParseErrorNumberTooBig) before looking at the
+  // significand, so "0e400" or "0.000E+400" (zero; nlohmann read them as 0)
+  // would be errors; with any non-zero digit such a number is beyond double's
+  // range, an error either way. So outside strings, every number RapidJSON would
   // read (the longest prefix matching -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)?)
   // whose digits are all zeros and that has a fraction or an exponent is
   // rewritten in the private copy to the same value, "0.0" or "-0.0", padded

@@ -7,6 +7,7 @@
 
 #include <runcpp/stats.hpp>
 
+#include <cmath>
 #include <cstdint>
 #include <fstream>
 #include <iterator>
@@ -686,6 +687,44 @@ TEST(parse_stats_json, numbers_at_the_edges) {
       runcpp::parse_stats_json(R"({"cpu":{"psi":{"some":{"avg10":0.1000000000000000055511151231257827}}}})");
   ASSERT_TRUE(fraction) << fraction.error().message();
   EXPECT_EQ(fraction->cpu->psi->some->avg10, 0.1);  // full precision: the nearest double
+}
+
+TEST(parse_stats_json, long_significands_convert_to_the_nearest_double) {
+  // Found by fuzzing: RapidJSON 1.1.0's own full-precision conversion took
+  // __builtin_clzll(0) on this input (UBSan); numbers are now converted by
+  // std::from_chars.
+  const std::string crash =
+      R"({"t":"stats","id":1.8446744073709551615,"fype":"stats","id":1.844674407370955161551615,"fype"a"")";
+  EXPECT_FALSE(runcpp::parse_event_json(crash));
+  EXPECT_FALSE(runcpp::parse_stats_json(crash));
+  const std::pair<const char*, double> cases[] = {
+      {"1.844674407370955161551615", 1.8446744073709551},
+      {"1.8446744073709551615", 1.8446744073709551},
+      {"18446744073709551616", 18446744073709551616.0},
+      {"123456789012345678901234567890e-29", 1.2345678901234568},
+      {"0.000000000000000000000000000001234567890123456789", 1.2345678901234568e-30},
+      {"2.2250738585072011e-308", 2.2250738585072009e-308},
+      {"4.9e-324", 4.9406564584124654e-324},
+      {"1.7976931348623157e308", 1.7976931348623157e308},
+      {"1e-400", 0.0},
+      {"100000e-330", 0.0},
+      {"-2e-324", -0.0},
+      {"1000000000000000e-1000000000000000000000", 0.0},  // the exponent saturates
+  };
+  for (const auto& [text, expected] : cases) {
+    auto r = runcpp::parse_stats_json(std::string(R"({"cpu":{"psi":{"some":{"avg10":)") + text + "}}}}");
+    ASSERT_TRUE(r) << text << ": " << r.error().message();
+    EXPECT_EQ(*r->cpu->psi->some->avg10, expected) << text;
+    EXPECT_EQ(std::signbit(*r->cpu->psi->some->avg10), std::signbit(expected)) << text;
+  }
+  // Beyond the finite range: not valid JSON, whatever the exponent's sign.
+  const std::vector<std::string> too_large = {"1.7976931348623159e308", "-1e309", "10e308", "0.0000001e316",
+                                              std::string(400, '9'), "1" + std::string(400, '0') + "e-50"};
+  for (const auto& text : too_large) {
+    auto r = runcpp::parse_stats_json(R"({"cpu":{"psi":{"some":{"avg10":)" + text + "}}}}");
+    ASSERT_FALSE(r) << text;
+    EXPECT_EQ(r.error().message(), "stats JSON: not valid JSON") << text;
+  }
 }
 
 }  // namespace
