@@ -5,11 +5,13 @@
 #include <poll.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <thread>
+#include <vector>
 
 #include <runcpp/runcpp.hpp>
 #include <runcpp/socket.hpp>
@@ -310,11 +312,19 @@ TEST_F(client_io, events_stop_ends_and_reaps_a_hanging_runc) {
 
 TEST_F(client_io, events_destructor_reaps_runc) {
   auto c = make();
+  const auto before = testing::child_processes();
+  std::vector<pid_t> runc;
   {
     auto s = c.events("web", 1s, {.extra_env = {"FAKE_RUNC_HANG=1"}});
     ASSERT_TRUE(s) << s.error();
+    for (pid_t p : testing::child_processes())
+      if (std::find(before.begin(), before.end(), p) == before.end()) runc.push_back(p);
+    ASSERT_EQ(runc.size(), 1u) << "expected one running runc events";
   }
-  // hygiene_test's TearDown fails on a zombie or a still-running child.
+  // Gone when the destructor returns: killed and reaped, not left a zombie.
+  const auto after = testing::child_processes();
+  EXPECT_EQ(std::find(after.begin(), after.end(), runc[0]), after.end()) << "runc events still exists";
+  EXPECT_FALSE(testing::has_unreaped_children());
 }
 
 TEST_F(client_io, events_interval_must_be_positive) {
