@@ -90,6 +90,8 @@ class document {
   // or exponent and fits int64 (negative) or uint64, else a double. A double
   // beyond the finite range is not valid JSON (nlohmann, which these decoders
   // used before, said the same); one too small to represent reads as zero.
+  // RapidJSON's SAX interface fixes the method names.
+  // NOLINTBEGIN(readability-identifier-naming)
   struct number_handler {
     rapidjson::Document& out;
 
@@ -154,6 +156,7 @@ class document {
     bool StartArray() { return out.StartArray(); }
     bool EndArray(rapidjson::SizeType elements) { return out.EndArray(elements); }
   };
+  // NOLINTEND(readability-identifier-naming)
 
   // RapidJSON 1.1.0 refuses a number whose exponent exceeds 308 minus its
   // fraction digits (kParseErrorNumberTooBig) before looking at the
