@@ -8,6 +8,7 @@
 #include <csignal>
 
 #include "command.hpp"
+#include "deadline.hpp"
 #include "event_framer.hpp"
 #include "events_internal.hpp"
 #include "fd.hpp"
@@ -47,18 +48,13 @@ class event_stream::impl {
       if (ended_) return std::nullopt;
       if (ctx.stop.stop_requested())
         return result<event>(error(errc::cancelled, "waiting for an event was cancelled"));
-      int timeout = -1;
-      if (ctx.deadline) {
-        auto left =
-            std::chrono::ceil<std::chrono::milliseconds>(*ctx.deadline - std::chrono::steady_clock::now());
-        if (left.count() <= 0) return result<event>(error(errc::timeout, "no event before the deadline"));
-        timeout = static_cast<int>(std::min<long long>(left.count(), 60'000));
-      }
+      if (detail::deadline_passed(ctx.deadline))
+        return result<event>(error(errc::timeout, "no event before the deadline"));
       std::array<pollfd, 4> p{{{out_.get(), POLLIN, 0},
                                {err_.get(), POLLIN, 0},
                                {exited_ ? -1 : child_->exit_fd(), POLLIN, 0},
                                {waker.fd(), POLLIN, 0}}};
-      if (::poll(p.data(), p.size(), timeout) < 0 && errno != EINTR)
+      if (::poll(p.data(), p.size(), detail::poll_timeout_ms(ctx.deadline)) < 0 && errno != EINTR)
         return result<event>(detail::sys_error(errc::io_error, "poll"));
     }
   }

@@ -11,6 +11,7 @@
 #include <csignal>
 #include <mutex>
 
+#include "deadline.hpp"
 #include "env.hpp"
 #include "fd.hpp"
 #include "stop_waker.hpp"
@@ -45,14 +46,6 @@ struct sink {
     }
   }
 };
-
-int poll_timeout_ms(std::optional<clock::time_point> a, std::optional<clock::time_point> b) {
-  std::optional<clock::time_point> t = a;
-  if (b && (!t || *b < *t)) t = b;
-  if (!t) return -1;
-  auto left = std::chrono::ceil<std::chrono::milliseconds>(*t - clock::now()).count();
-  return static_cast<int>(std::clamp<long long>(left, 0, 60'000));
-}
 
 class run_state {
  public:

@@ -13,7 +13,6 @@
 #include <algorithm>
 #include <array>
 #include <chrono>
-#include <climits>
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
@@ -23,6 +22,7 @@
 #include <runcpp/socket.hpp>
 
 #include "cmsg.hpp"
+#include "deadline.hpp"
 #include "fd.hpp"
 #include "stop_waker.hpp"
 
@@ -33,17 +33,6 @@ using clock = std::chrono::steady_clock;
 using detail::sys_error;
 
 constexpr std::size_t max_path_bytes = sizeof(sockaddr_un::sun_path) - 1;  // 107: room for the NUL
-
-// Milliseconds until the deadline for poll(): -1 without one, never negative.
-int poll_timeout(const std::optional<clock::time_point>& deadline) {
-  if (!deadline) return -1;
-  auto left = std::chrono::ceil<std::chrono::milliseconds>(*deadline - clock::now()).count();
-  return static_cast<int>(std::clamp<long long>(left, 0, INT_MAX));
-}
-
-bool deadline_passed(const std::optional<clock::time_point>& deadline) {
-  return deadline && clock::now() >= *deadline;
-}
 
 // Removes what a half-built socket created, unless dismissed.
 struct cleanup {
@@ -70,7 +59,7 @@ struct cleanup {
 result<void> wait_readable(int fd, int wake, const detail::stop_waker& stop,
                            const std::optional<clock::time_point>& deadline) {
   std::array<pollfd, 3> p{{{fd, POLLIN, 0}, {wake, POLLIN, 0}, {stop.fd(), POLLIN, 0}}};
-  if (::poll(p.data(), p.size(), poll_timeout(deadline)) < 0 && errno != EINTR)
+  if (::poll(p.data(), p.size(), detail::poll_timeout_ms(deadline)) < 0 && errno != EINTR)
     return sys_error(errc::io_error, "poll");
   return {};
 }
@@ -84,7 +73,7 @@ result<received_fd> read_message(const unique_fd& conn, int wake, const std::ato
   while (true) {
     if (ctx.stop.stop_requested())
       return error(errc::cancelled, "cancelled while waiting for a message on " + where);
-    if (deadline_passed(ctx.deadline))
+    if (detail::deadline_passed(ctx.deadline))
       return error(errc::timeout, "deadline passed while waiting for a message on " + where);
     const bool runtime_gone = exited.load();
 
@@ -220,7 +209,7 @@ result<received_fd> fd_socket::receive_fd(const call_context& ctx) {
   while (true) {
     if (ctx.stop.stop_requested())
       return error(errc::cancelled, "cancelled while waiting for runc to connect to " + where);
-    if (deadline_passed(ctx.deadline))
+    if (detail::deadline_passed(ctx.deadline))
       return error(errc::timeout, "deadline passed while waiting for runc to connect to " + where);
     // Read the flag before trying accept: runc connects before it exits, so
     // once the flag is seen its connection (if any) is already queued.

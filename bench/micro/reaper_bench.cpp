@@ -10,7 +10,6 @@
 // the figures themselves are never judged here.
 //
 // Usage: runcpp_reaper_bench [--children=N] [--threads=T]
-#include <poll.h>
 
 #include <algorithm>
 #include <atomic>
@@ -27,6 +26,7 @@
 #include <utility>
 #include <vector>
 
+#include <runcpp/process_monitor.hpp>
 #include <runcpp/reaper.hpp>
 
 namespace {
@@ -54,15 +54,9 @@ bool parse_count(std::string_view arg, std::string_view flag, int& out) {
 
 // Waits (up to 30 s) until the child's exit was collected; its status or nullopt.
 std::optional<runcpp::exit_status> wait_child(runcpp::child_process& c) {
-  pollfd p{c.exit_fd(), POLLIN, 0};
-  const auto until = clock_type::now() + 30s;
-  while (clock_type::now() < until) {
-    auto st = c.try_wait();
-    if (!st) return std::nullopt;
-    if (*st) return **st;
-    ::poll(&p, 1, 100);
-  }
-  return std::nullopt;
+  auto st = runcpp::wait_for_exit(c, {.deadline = clock_type::now() + 30s});
+  if (!st) return std::nullopt;
+  return *st;
 }
 
 }  // namespace

@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include <runcpp/call_context.hpp>
 #include <runcpp/exit_status.hpp>
 #include <runcpp/result.hpp>
 
@@ -61,5 +62,16 @@ class process_monitor {
 /// The default monitor: posix_spawn (a fork path only for pdeath_signal) plus
 /// pidfd_open/waitid(P_PIDFD). Stateless; each call returns a new instance.
 std::shared_ptr<process_monitor> make_pidfd_monitor();
+
+/// Blocks until `child` has exited and returns its exit status (go-runc:
+/// ProcessMonitor.Wait), polling child.exit_fd() so that no thread spins. Only
+/// ctx.stop and ctx.deadline are used, and neither signals the child: after a
+/// timeout or a cancellation it is still running, and waiting again is fine.
+/// An exit that has already happened wins over both.
+/// Errors: errc::timeout (deadline passed), errc::cancelled (stop requested),
+/// errc::io_error (poll or eventfd failed), or what child.try_wait() returned.
+/// Thread-safety: as child_process, one thread drives the child; ctx.stop may
+/// be requested from any thread.
+result<exit_status> wait_for_exit(child_process& child, const call_context& ctx = {});
 
 }  // namespace runcpp

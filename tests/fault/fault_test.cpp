@@ -490,6 +490,36 @@ TEST_F(fault_sweep, pidfd_socket_receive) {
       standard_specs());
 }
 
+TEST_F(fault_sweep, wait_for_exit) {
+  auto monitor = make_pidfd_monitor();
+  const spawn_request sleeper{testing::fake_runc_path(),
+                              {"fake_runc"},
+                              {"FAKE_RUNC_SLEEP_MS=50", "FAKE_RUNC_EXIT=3"},
+                              {-1, -1, -1},
+                              {},
+                              false,
+                              0};
+  sweep(
+      "wait_for_exit",
+      [&](window& w) {
+        steps s;
+        auto child = monitor->start(sleeper);
+        s.push_back(make_step("start", child, [](const auto&) { return std::string("ok"); }));
+        if (failed(s)) return s;
+        std::stop_source never;  // a stoppable token: the wait polls an eventfd too
+        w.open();
+        auto st = wait_for_exit(**child, {.stop = never.get_token(), .deadline = clock_type::now() + 5s});
+        w.close();
+        s.push_back(make_step("wait", st, [](const exit_status& e) { return e.to_string(); }));
+        if (!st) {  // the child is still running or unreaped: end it outside the window
+          (void)(*child)->signal(SIGKILL, false);
+          (void)wait_for_exit(**child, {.deadline = clock_type::now() + 5s});
+        }
+        return s;
+      },
+      standard_specs());
+}
+
 // The seam itself: a plan armed on one thread leaves the calls of other
 // threads alone unless it says all_threads.
 TEST_F(fault_sweep, faults_stay_on_the_arming_thread_unless_all_threads) {
