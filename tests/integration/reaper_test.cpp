@@ -6,7 +6,6 @@
 #include <gtest/gtest.h>
 #include <poll.h>
 #include <sys/prctl.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -14,7 +13,6 @@
 #include <chrono>
 #include <csignal>
 #include <cstdio>
-#include <functional>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -25,6 +23,7 @@
 #include <runcpp/pid_file.hpp>
 #include <runcpp/reaper.hpp>
 
+#include "support/forked.hpp"
 #include "support/hygiene.hpp"
 
 namespace runcpp {
@@ -51,17 +50,11 @@ spawn_request exiting_with(int code) {
 spawn_request exiting_with(int code) { return fake({"FAKE_RUNC_EXIT=" + std::to_string(code)}); }
 #endif
 
-// Blocks until the child's exit_fd polls readable, then returns try_wait().
+// wait_for_exit with a deadline, so that a bug fails instead of hanging.
 std::optional<exit_status> wait_child(child_process& c, std::chrono::milliseconds limit = 10s) {
-  pollfd p{c.exit_fd(), POLLIN, 0};
-  const auto until = clock_type::now() + limit;
-  while (clock_type::now() < until) {
-    auto st = c.try_wait();
-    if (!st) return std::nullopt;
-    if (*st) return **st;
-    ::poll(&p, 1, 100);
-  }
-  return std::nullopt;
+  auto st = wait_for_exit(c, {.deadline = clock_type::now() + limit});
+  if (!st) return std::nullopt;
+  return *st;
 }
 
 bool readable(int fd, int timeout_ms = 0) {
@@ -75,37 +68,6 @@ double percentile(std::vector<double> v, double q) {
   auto i = static_cast<std::size_t>(q * static_cast<double>(v.size() - 1));
   return v[i];
 }
-
-// Runs `scenario` in a forked child process (for process-wide, sticky state
-// such as PR_SET_CHILD_SUBREAPER) and returns its exit code, or 128+signal.
-// The scenario reports failures on stderr and returns non-zero; no gtest macros
-// in there, since the child's results never reach this process's gtest.
-int run_in_child(const std::function<int()>& scenario) {
-  std::fflush(nullptr);
-  pid_t pid = ::fork();
-  if (pid < 0) return -1;
-  if (pid == 0) {
-    int rc = scenario();
-    std::fflush(nullptr);
-    ::_exit(rc);
-  }
-  int status = 0;
-  while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-  }
-  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-}
-
-// A failure counter for forked scenarios.
-struct checker {
-  int failures = 0;
-  bool operator()(bool ok, const std::string& what) {
-    if (!ok) {
-      ++failures;
-      std::fprintf(stderr, "check failed: %s\n", what.c_str());
-    }
-    return ok;
-  }
-};
 
 class reaper_test : public testing::hygiene_test {
  protected:
@@ -496,8 +458,8 @@ TEST_F(reaper_test, a_child_outliving_its_reaper_waits_for_itself) {
 TEST_F(reaper_test, a_subreaper_gets_the_exit_of_an_orphaned_grandchild) {
   testing::temp_dir dir;
   const auto pid_file = dir / "grandchild.pid";
-  int rc = run_in_child([&] {
-    checker check;
+  int rc = testing::run_in_child([&] {
+    testing::checker check;
     auto r = reaper::create({.become_subreaper = true});
     if (!check(r.has_value(), "reaper::create")) return 1;
     int is_subreaper = 0;

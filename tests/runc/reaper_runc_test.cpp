@@ -7,13 +7,13 @@
 // forked child process; this process only prepares the bundle and ids and
 // force-deletes the containers afterwards, pass or fail.
 #include <gtest/gtest.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <chrono>
 #include <csignal>
-#include <cstdio>
-#include <functional>
+#include <filesystem>
+#include <memory>
+#include <optional>
 #include <string>
 #include <system_error>
 
@@ -22,6 +22,7 @@
 #include <runcpp/reaper.hpp>
 
 #include "runc/runc_fixture.hpp"
+#include "support/forked.hpp"
 
 namespace runcpp {
 namespace {
@@ -29,47 +30,48 @@ namespace {
 using namespace std::chrono_literals;
 using clock_type = std::chrono::steady_clock;
 
-// Runs `scenario` in a forked child process; returns its exit code, or
-// 128+signal. The scenario reports on stderr (gtest macros would not reach
-// this process) and returns the number of failed checks.
-int run_in_child(const std::function<int()>& scenario) {
-  std::fflush(nullptr);
-  pid_t pid = ::fork();
-  if (pid < 0) return -1;
-  if (pid == 0) {
-    int rc = scenario();
-    std::fflush(nullptr);
-    ::_exit(rc > 125 ? 125 : rc);
-  }
-  int status = 0;
-  while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-  }
-  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-}
-
-struct checker {
-  int failures = 0;
-  bool operator()(bool ok, const std::string& what) {
-    if (!ok) {
-      ++failures;
-      std::fprintf(stderr, "check failed: %s\n", what.c_str());
-    }
-    return ok;
-  }
-  // A client call: succeeded, and in any case never lost runc's exit (ECHILD).
+// A forked scenario's checks, plus: a client call succeeded, and in any case
+// never lost runc's exit (ECHILD).
+struct runc_checker : testing::checker {
   template <typename T>
   bool call(const result<T>& r, const std::string& what) {
     if (!r) {
-      check_not_echild(r.error(), what);
+      (*this)(r.error().code() != errc::io_error && r.error().cause() != std::errc::no_child_process,
+              what + " lost runc's exit: " + r.error().to_string());
       return (*this)(false, what + ": " + r.error().to_string());
     }
     return true;
   }
-  void check_not_echild(const error& e, const std::string& what) {
-    (*this)(e.code() != errc::io_error && e.cause() != std::errc::no_child_process,
-            what + " lost runc's exit: " + e.to_string());
-  }
 };
+
+// What every scenario starts with: a subreaper, a client that uses it, a
+// subscription made before runc starts, and a detached container from the
+// bundle, with its init's pid. Null (the checks say why) if a step failed.
+struct detached_start {
+  std::shared_ptr<reaper> monitor;
+  std::unique_ptr<client> runtime;
+  std::shared_ptr<reaper::subscription> sub;
+  int pid = 0;
+};
+std::optional<detached_start> start_detached(runc_checker& check, const std::string& runc,
+                                             const std::filesystem::path& root, const std::string& id,
+                                             const std::filesystem::path& bundle) {
+  detached_start d;
+  auto r = reaper::create({.become_subreaper = true});
+  if (!check(r.has_value(), "reaper::create")) return std::nullopt;
+  d.monitor = *r;
+  d.runtime = std::make_unique<client>(config{.command = runc, .root = root, .monitor = d.monitor});
+  auto sub = d.monitor->subscribe();
+  if (!check(sub.has_value(), "subscribe")) return std::nullopt;
+  d.sub = *sub;
+  const auto pid_file = bundle / "init.pid";
+  if (!check.call(d.runtime->run(id, bundle, {.pid_file = pid_file, .detach = true}), "run --detach"))
+    return std::nullopt;
+  auto pid = read_pid_file(pid_file);
+  if (!check.call(pid, "read_pid_file")) return std::nullopt;
+  d.pid = *pid;
+  return d;
+}
 
 class reaper_runc : public testing::hygiene_test, public ::testing::WithParamInterface<std::string> {
  protected:
@@ -93,28 +95,19 @@ class reaper_runc : public testing::hygiene_test, public ::testing::WithParamInt
 
 TEST_P(reaper_runc, a_subreaper_collects_the_exit_of_a_detached_containers_init) {
   const auto id = root_->track(testing::unique_id("reaper-exit"));
-  const auto pid_file = bundle_->path() / "init.pid";
   bundle_->set_args({"sh", "-c", "sleep 0.5; exit 5"});
   bundle_->write();
 
-  int rc = run_in_child([&] {
-    checker check;
+  int rc = testing::run_in_child([&] {
+    runc_checker check;
     {
-      auto r = reaper::create({.become_subreaper = true});
-      if (!check(r.has_value(), "reaper::create")) return 1;
-      client c(config{.command = runc_, .root = root_->path(), .monitor = *r});
-      auto sub = (*r)->subscribe();
-      if (!check(sub.has_value(), "subscribe")) return 1;
-
-      auto run = c.run(id, bundle_->path(), {.pid_file = pid_file, .detach = true});
-      if (!check.call(run, "run --detach")) return check.failures;
-      auto pid = read_pid_file(pid_file);
-      if (!check.call(pid, "read_pid_file")) return check.failures;
-      auto st = (*sub)->wait(*pid, {.deadline = clock_type::now() + 20s});
+      auto d = start_detached(check, runc_, root_->path(), id, bundle_->path());
+      if (!d) return check.failures;
+      auto st = d->sub->wait(d->pid, {.deadline = clock_type::now() + 20s});
       if (check.call(st, "wait for the init's exit"))
         check(*st == exit_status::exited(5), "init exit: " + st->to_string() + ", want exit status 5");
-      check.call(c.remove(id, {.force = true}), "delete");
-      check((*r)->stats().reaped >= 3, "runc run, the init and runc delete were reaped");
+      check.call(d->runtime->remove(id, {.force = true}), "delete");
+      check(d->monitor->stats().reaped >= 3, "runc run, the init and runc delete were reaped");
     }  // the reaper stops here: runtime_root's own waitpid cannot race it
     return check.failures;
   });
@@ -123,32 +116,24 @@ TEST_P(reaper_runc, a_subreaper_collects_the_exit_of_a_detached_containers_init)
 
 TEST_P(reaper_runc, a_killed_init_is_reported_as_signaled) {
   const auto id = root_->track(testing::unique_id("reaper-kill"));
-  const auto pid_file = bundle_->path() / "init.pid";
   bundle_->set_args({"sleep", "100"});
   bundle_->write();
 
-  int rc = run_in_child([&] {
-    checker check;
+  int rc = testing::run_in_child([&] {
+    runc_checker check;
     {
-      auto r = reaper::create({.become_subreaper = true});
-      if (!check(r.has_value(), "reaper::create")) return 1;
-      client c(config{.command = runc_, .root = root_->path(), .monitor = *r});
-      auto sub = (*r)->subscribe();
-      if (!check(sub.has_value(), "subscribe")) return 1;
-
-      auto run = c.run(id, bundle_->path(), {.pid_file = pid_file, .detach = true});
-      if (!check.call(run, "run --detach")) return check.failures;
-      auto pid = read_pid_file(pid_file);
-      if (!check.call(pid, "read_pid_file")) return check.failures;
-      auto early = (*sub)->wait(*pid, {.deadline = clock_type::now() + 200ms});
+      auto d = start_detached(check, runc_, root_->path(), id, bundle_->path());
+      if (!d) return check.failures;
+      client& c = *d->runtime;
+      auto early = d->sub->wait(d->pid, {.deadline = clock_type::now() + 200ms});
       check(!early && early.error().code() == errc::timeout, "the init runs until killed");
       auto state = c.state(id);
       if (check.call(state, "state"))
-        check(state->pid == *pid,
-              "state pid " + std::to_string(state->pid) + " == pid file " + std::to_string(*pid));
+        check(state->pid == d->pid,
+              "state pid " + std::to_string(state->pid) + " == pid file " + std::to_string(d->pid));
 
       check.call(c.kill(id, SIGKILL), "kill");
-      auto st = (*sub)->wait(*pid, {.deadline = clock_type::now() + 20s});
+      auto st = d->sub->wait(d->pid, {.deadline = clock_type::now() + 20s});
       if (check.call(st, "wait for the init's exit")) {
         check(*st == exit_status::signaled(SIGKILL), "init exit: " + st->to_string() + ", want SIGKILL");
         check(st->go_status() == 137, "go_status 137");
