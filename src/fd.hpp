@@ -28,7 +28,8 @@ inline error sys_error(errc code, const std::string& what, int err = errno) {
 
 // pipe2(O_CLOEXEC); both ends close-on-exec from creation.
 result<pipe_pair> make_pipe();
-// Sets O_NONBLOCK on an fd the library owns.
+// Makes O_NONBLOCK the only status flag of `fd`, a pipe end the library just
+// made (any other status flag, such as O_APPEND, would be cleared).
 result<void> set_nonblocking(int fd);
 // open("/dev/null", O_RDWR | O_CLOEXEC).
 result<unique_fd> open_dev_null();

@@ -26,23 +26,29 @@ struct c_strings {
   std::vector<char*> ptrs;
 };
 
-// Step one of placing fds: copy every source above the highest target, so that
-// step two (dup2 to the targets, in the child) can never clobber a source that
-// happens to sit at a target number. The copies are close-on-exec.
-result<std::vector<unique_fd>> lift_sources(const std::vector<int>& fds) {
-  std::vector<unique_fd> lifted;
-  lifted.reserve(fds.size());
+// Step one of placing fds: a source below the number of targets could be
+// clobbered by step two (dup2 to the targets, in the child) before it is
+// used, so it is copied above them first (close-on-exec). Other sources, the
+// usual case (fresh pipes), are used as they are.
+struct placed_sources {
+  std::vector<int> fds;           // what to dup2 to target i; -1: /dev/null
+  std::vector<unique_fd> lifted;  // the copies, owned until the spawn returns
+};
+result<placed_sources> lift_sources(const std::vector<int>& fds) {
+  placed_sources out;
+  out.fds.reserve(fds.size());
   const int floor = static_cast<int>(fds.size());
   for (int fd : fds) {
-    if (fd < 0) {
-      lifted.emplace_back();
+    if (fd >= floor || fd < 0) {
+      out.fds.push_back(fd < 0 ? -1 : fd);
       continue;
     }
     int copy = ::fcntl(fd, F_DUPFD_CLOEXEC, floor);
     if (copy < 0) return sys_error(errc::spawn_failed, "fcntl(F_DUPFD_CLOEXEC) of fd " + std::to_string(fd));
-    lifted.emplace_back(copy);
+    out.lifted.emplace_back(copy);
+    out.fds.push_back(copy);
   }
-  return lifted;
+  return out;
 }
 
 // RAII for posix_spawn's attribute objects.
@@ -61,16 +67,16 @@ struct spawn_attrs {
   spawn_attrs& operator=(const spawn_attrs&) = delete;
 };
 
-result<int> spawn_posix(const spawn_request& req, const std::vector<unique_fd>& lifted) {
+result<int> spawn_posix(const spawn_request& req, const std::vector<int>& sources) {
   spawn_attrs a;
   int rc = 0;
-  for (std::size_t i = 0; i < lifted.size() && rc == 0; ++i) {
+  for (std::size_t i = 0; i < sources.size() && rc == 0; ++i) {
     const int target = static_cast<int>(i);
-    rc = lifted[i] ? posix_spawn_file_actions_adddup2(&a.fa, lifted[i].get(), target)
-                   : posix_spawn_file_actions_addopen(&a.fa, target, "/dev/null", O_RDWR, 0);
+    rc = sources[i] >= 0 ? posix_spawn_file_actions_adddup2(&a.fa, sources[i], target)
+                         : posix_spawn_file_actions_addopen(&a.fa, target, "/dev/null", O_RDWR, 0);
   }
   // Only 0..n-1 survive, even fds other code in this process leaked without CLOEXEC.
-  if (rc == 0) rc = posix_spawn_file_actions_addclosefrom_np(&a.fa, static_cast<int>(lifted.size()));
+  if (rc == 0) rc = posix_spawn_file_actions_addclosefrom_np(&a.fa, static_cast<int>(sources.size()));
   if (rc == 0 && !req.work_dir.empty())
     rc = posix_spawn_file_actions_addchdir_np(&a.fa, req.work_dir.c_str());
 
@@ -96,11 +102,8 @@ result<int> spawn_posix(const spawn_request& req, const std::vector<unique_fd>& 
 
 // The fork path, only for pdeath_signal (posix_spawn cannot set it). The child
 // runs async-signal-safe calls only; everything it needs is prepared here.
-result<int> spawn_fork(const spawn_request& req, const std::vector<unique_fd>& lifted) {
+result<int> spawn_fork(const spawn_request& req, const std::vector<int>& sources) {
   c_strings argv(req.argv), envp(req.env);
-  std::vector<int> sources;
-  sources.reserve(lifted.size());
-  for (const auto& fd : lifted) sources.push_back(fd.get());
   const char* dir = req.work_dir.empty() ? nullptr : req.work_dir.c_str();
   auto errpipe = detail::make_pipe();
   if (!errpipe) return std::move(errpipe).error();
@@ -162,9 +165,9 @@ result<int> spawn_fork(const spawn_request& req, const std::vector<unique_fd>& l
 }  // namespace
 
 result<int> spawn_process(const spawn_request& req) {
-  auto lifted = lift_sources(req.fds);
-  if (!lifted) return std::move(lifted).error();
-  return req.pdeath_signal != 0 ? spawn_fork(req, *lifted) : spawn_posix(req, *lifted);
+  auto placed = lift_sources(req.fds);
+  if (!placed) return std::move(placed).error();
+  return req.pdeath_signal != 0 ? spawn_fork(req, placed->fds) : spawn_posix(req, placed->fds);
 }
 
 }  // namespace runcpp::detail
