@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # ctest bench.compare_smoke: runs the runcpp and bare clients of the comparison
 # benchmark with 2 iterations of every operation against the real runc, and
-# checks that they succeed and print well-formed output (no timings checked).
-#   smoke.sh RUNCPP_CLIENT BARE_CLIENT      (runc: $RUNCPP_BENCH_RUNC, else PATH, else /usr/sbin/runc)
+# checks that they succeed and print well-formed output (no timings checked);
+# also version against NULL_RUNTIME, the client-cost row of scripts/bench.
+#   smoke.sh RUNCPP_CLIENT BARE_CLIENT NULL_RUNTIME   (runc: $RUNCPP_BENCH_RUNC, else PATH, else /usr/sbin/runc)
 set -uo pipefail
-runcpp_client=$1 bare_client=$2
+runcpp_client=$1 bare_client=$2 null_runtime=$3
 # shellcheck source=bench/compare/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
@@ -35,11 +36,13 @@ compare_start_sleeper "$runc" "$root" "$work/sleep" "$sleeper" || { echo "FAILED
 failed=0
 for client in "$runcpp_client" "$bare_client"; do
   name=$(basename "$client")
-  for run in "version 2 1" "state 2 1" "lifecycle 2 1" "lifecycle 2 2"; do
+  for run in "version 2 1" "state 2 1" "lifecycle 2 1" "lifecycle 2 2" "null 2 1"; do
     read -r op n callers <<<"$run"
     out=$work/$name.$op.$callers.out
-    "$client" --runc "$runc" --root "$root" --bundle "$work/true" --id "$sleeper" --callers "$callers" \
-      "$op" "$n" >"$out"
+    rt=$runc what=$op
+    [[ $op == null ]] && rt=$null_runtime what=version
+    "$client" --runc "$rt" --root "$root" --bundle "$work/true" --id "$sleeper" --callers "$callers" \
+      "$what" "$n" >"$out"
     status=$?
     if ((status != 0)); then
       echo "FAILED: $name $op x$n, $callers caller(s): exit status $status"
