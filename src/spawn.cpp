@@ -34,6 +34,13 @@ struct placed_sources {
   std::vector<int> fds;           // what to dup2 to target i; -1: /dev/null
   std::vector<unique_fd> lifted;  // the copies, owned until the spawn returns
 };
+// A close-on-exec copy of `fd` numbered `floor` or above.
+result<unique_fd> copy_above(int fd, int floor) {
+  unique_fd copy(::fcntl(fd, F_DUPFD_CLOEXEC, floor));
+  if (!copy) return sys_error(errc::spawn_failed, "fcntl(F_DUPFD_CLOEXEC) of fd " + std::to_string(fd));
+  return copy;
+}
+
 result<placed_sources> lift_sources(const std::vector<int>& fds) {
   placed_sources out;
   out.fds.reserve(fds.size());
@@ -43,10 +50,10 @@ result<placed_sources> lift_sources(const std::vector<int>& fds) {
       out.fds.push_back(fd < 0 ? -1 : fd);
       continue;
     }
-    int copy = ::fcntl(fd, F_DUPFD_CLOEXEC, floor);
-    if (copy < 0) return sys_error(errc::spawn_failed, "fcntl(F_DUPFD_CLOEXEC) of fd " + std::to_string(fd));
-    out.lifted.emplace_back(copy);
-    out.fds.push_back(copy);
+    auto copy = copy_above(fd, floor);
+    if (!copy) return std::move(copy).error();
+    out.fds.push_back(copy->get());
+    out.lifted.push_back(std::move(*copy));
   }
   return out;
 }
@@ -107,6 +114,15 @@ result<int> spawn_fork(const spawn_request& req, const std::vector<int>& sources
   const char* dir = req.work_dir.empty() ? nullptr : req.work_dir.c_str();
   auto errpipe = detail::make_pipe();
   if (!errpipe) return std::move(errpipe).error();
+  // With some of fds 0..n-1 closed in this process, the pipe could sit at a
+  // target number, where the child's dup2 would overwrite its write end.
+  const int floor = static_cast<int>(sources.size());
+  for (unique_fd* end : {&errpipe->read, &errpipe->write}) {
+    if (end->get() >= floor) continue;
+    auto copy = copy_above(end->get(), floor);
+    if (!copy) return std::move(copy).error();
+    *end = std::move(*copy);
+  }
   const pid_t parent = ::getpid();
 
   pid_t pid = ::fork();

@@ -7,10 +7,11 @@
 namespace runcpp::detail {
 
 // Spawns `req` and returns the child's pid; the caller owns reaping it.
-// posix_spawn with: fds placed in two steps (sources lifted above the highest
-// target first, so none is clobbered), every other fd closed, the signal mask
-// emptied and every disposition reset, optional process group and work dir. A
-// fork path is used only for pdeath_signal (async-signal-safe child code).
+// posix_spawn with: fds placed in two steps (a source below the number of
+// targets is first copied above them, so no dup2 clobbers it), every other fd
+// closed, the signal mask emptied and every disposition reset, optional
+// process group and work dir. A fork path is used only for pdeath_signal
+// (async-signal-safe child code).
 // Errors: errc::spawn_failed with the errno as cause().
 result<int> spawn_process(const spawn_request& req);
 

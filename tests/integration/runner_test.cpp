@@ -4,6 +4,13 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <chrono>
+#include <csignal>
+#include <cstdio>
+#include <system_error>
+
+#include <runcpp/process_monitor.hpp>
+
 #include "runner.hpp"
 #include "support/hygiene.hpp"
 
@@ -74,6 +81,30 @@ TEST_F(runner, extra_fds_sitting_at_target_numbers_are_not_clobbered) {
   for (auto& p : pipes) ::close(p.first);
   for (std::size_t k = 0; k < got.size(); ++k)
     EXPECT_EQ(got[k], std::to_string(3 + k)) << "extra_fds[" << k << "]";
+}
+
+TEST_F(runner, fork_path_reports_a_failed_exec_with_fds_0_and_1_closed) {
+  // With fds 0 and 1 closed in this process, the fork path's error pipe took
+  // those numbers, and the child's dup2 to targets 0 and 1 overwrote it: the
+  // failed exec then looked like a child that had started.
+  const int saved_in = ::fcntl(0, F_DUPFD_CLOEXEC, 10);
+  const int saved_out = ::fcntl(1, F_DUPFD_CLOEXEC, 10);
+  ASSERT_GE(saved_in, 0);
+  ASSERT_GE(saved_out, 0);
+  std::fflush(stdout);
+  ::close(0);
+  ::close(1);
+  auto child = make_pidfd_monitor()->start(
+      spawn_request{"/nonexistent/runc", {"runc"}, {}, {-1, -1, -1}, {}, false, SIGKILL});
+  ::dup2(saved_in, 0);
+  ::dup2(saved_out, 1);
+  ::close(saved_in);
+  ::close(saved_out);
+  if (child)
+    (void)wait_for_exit(**child, {.deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10)});
+  ASSERT_FALSE(child) << "a failed exec was reported as a started child";
+  EXPECT_EQ(child.error().code(), errc::spawn_failed);
+  EXPECT_EQ(child.error().cause(), std::errc::no_such_file_or_directory) << child.error();
 }
 
 }  // namespace
