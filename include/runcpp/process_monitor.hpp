@@ -64,10 +64,12 @@ class process_monitor {
 std::shared_ptr<process_monitor> make_pidfd_monitor();
 
 /// Blocks until `child` has exited and returns its exit status (go-runc:
-/// ProcessMonitor.Wait), polling child.exit_fd() so that no thread spins. Only
-/// ctx.stop and ctx.deadline are used, and neither signals the child: after a
-/// timeout or a cancellation it is still running, and waiting again is fine.
-/// An exit that has already happened wins over both.
+/// ProcessMonitor.Wait), sleeping in poll() on child.exit_fd(). If exit_fd()
+/// stays readable while try_wait() reports the child running (a reaper that
+/// stopped and could not open a pidfd for it), it re-checks every 10 ms instead
+/// of spinning. Only ctx.stop and ctx.deadline are used, and neither signals
+/// the child: after a timeout or a cancellation it is still running, and
+/// waiting again is fine. An exit that try_wait() already reports wins over both.
 /// Errors: errc::timeout (deadline passed), errc::cancelled (stop requested),
 /// errc::io_error (poll or eventfd failed), or what child.try_wait() returned.
 /// Thread-safety: as child_process, one thread drives the child; ctx.stop may

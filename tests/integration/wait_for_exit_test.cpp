@@ -3,10 +3,13 @@
 // exit that wins over both, and a stop requested from another thread. The
 // reaper's children go through it in reaper_test.cpp.
 #include <gtest/gtest.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <csignal>
 #include <memory>
+#include <optional>
 #include <stop_token>
 #include <string>
 #include <thread>
@@ -111,6 +114,42 @@ TEST_F(wait_for_exit_test, an_exit_that_happened_wins_over_a_passed_deadline_and
   auto st = wait_for_exit(*c, {.stop = stop.get_token(), .deadline = clock_type::now() - 1s});
   ASSERT_TRUE(st) << st.error();
   EXPECT_EQ(*st, exit_status::exited(5));
+}
+
+// A child whose exit_fd is always readable but which reports "running" until
+// `exits_at` (a stopped reaper that could not open a pidfd does this).
+class stale_fd_child final : public child_process {
+ public:
+  explicit stale_fd_child(clock_type::time_point exits_at) : exits_at_(exits_at) {
+    fd_ = ::eventfd(1, EFD_CLOEXEC);
+  }
+  ~stale_fd_child() override { ::close(fd_); }
+  stale_fd_child(const stale_fd_child&) = delete;
+  stale_fd_child& operator=(const stale_fd_child&) = delete;
+  int pid() const noexcept override { return 4242; }
+  int exit_fd() const noexcept override { return fd_; }
+  result<std::optional<exit_status>> try_wait() override {
+    ++polls;
+    if (clock_type::now() < exits_at_) return std::optional<exit_status>{};
+    return std::optional<exit_status>(exit_status::exited(9));
+  }
+  result<void> signal(int, bool) override { return {}; }
+  int polls = 0;
+
+ private:
+  clock_type::time_point exits_at_;
+  int fd_ = -1;
+};
+
+TEST_F(wait_for_exit_test, an_exit_fd_that_stays_readable_is_rechecked_on_a_timer_not_spun_on) {
+  stale_fd_child c(clock_type::now() + 300ms);
+  ASSERT_GE(c.exit_fd(), 0);
+  auto st = wait_for_exit(c, {.deadline = clock_type::now() + 10s});
+  ASSERT_TRUE(st) << st.error();
+  EXPECT_EQ(*st, exit_status::exited(9));
+  // 300 ms at one check per 10 ms is about 30; spinning would be many thousands.
+  EXPECT_LT(c.polls, 100) << "wait_for_exit spun on a readable exit_fd";
+  EXPECT_GE(c.polls, 3);
 }
 
 }  // namespace
