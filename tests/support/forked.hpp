@@ -17,8 +17,8 @@
 namespace runcpp::testing {
 
 // Runs `scenario` in a forked child and waits for it (waitpid on that pid
-// only). Returns the scenario's result (capped at 125), 128+signal if the child
-// was killed, or -1 if fork failed.
+// only). Returns the scenario's result (capped at 125; 125 if it threw),
+// 128+signal if the child was killed, or -1 if fork or waitpid failed.
 int run_in_child(const std::function<int()>& scenario);
 
 // Counts failed checks and prints each one on stderr.
