@@ -9,9 +9,9 @@
 #include <charconv>
 #include <cstdint>
 #include <cstring>
-#include <system_error>
 #include <string>
 #include <string_view>
+#include <system_error>
 #include <vector>
 
 // Decoders test a value's type before every Get*, so an assertion can only fire
@@ -50,8 +50,11 @@ class document {
   // False when the text is not one valid JSON value. The same inputs fail as
   // with nlohmann (parse.hpp): NUL bytes, invalid UTF-8, unpaired surrogate
   // escapes, trailing garbage; a leading UTF-8 byte order mark is skipped.
-  // One difference: the integer -0 reads as unsigned 0 (nlohmann: signed 0),
-  // so unsigned fields accept it.
+  // Differences: the integer -0 reads as unsigned 0 (nlohmann: signed 0),
+  // so unsigned fields accept it; and a number whose integer part has more
+  // than about 308 digits is refused even when its exponent brings it back
+  // into range ("1" and 309 zeros "e-300"), since RapidJSON's grammar pass
+  // stops there. runc never prints such a number.
   bool parse(std::string_view text) {
     if (text.find('\0') != std::string_view::npos) return false;
     if (text.starts_with("\xEF\xBB\xBF")) text.remove_prefix(3);

@@ -718,8 +718,15 @@ TEST(parse_stats_json, long_significands_convert_to_the_nearest_double) {
     EXPECT_EQ(std::signbit(*r->cpu->psi->some->avg10), std::signbit(expected)) << text;
   }
   // Beyond the finite range: not valid JSON, whatever the exponent's sign.
-  const std::vector<std::string> too_large = {"1.7976931348623159e308", "-1e309", "10e308", "0.0000001e316",
-                                              std::string(400, '9'), "1" + std::string(400, '0') + "e-50"};
+  // The last: 1e9, but RapidJSON's grammar pass refuses an integer part this
+  // long (a documented difference from nlohmann; runc never prints one).
+  const std::vector<std::string> too_large = {"1.7976931348623159e308",
+                                              "-1e309",
+                                              "10e308",
+                                              "0.0000001e316",
+                                              std::string(400, '9'),
+                                              "1" + std::string(400, '0') + "e-50",
+                                              "1" + std::string(309, '0') + "e-300"};
   for (const auto& text : too_large) {
     auto r = runcpp::parse_stats_json(R"({"cpu":{"psi":{"some":{"avg10":)" + text + "}}}}");
     ASSERT_FALSE(r) << text;
