@@ -219,7 +219,10 @@ result<exit_status> run_with_io(const config& cfg, const call_context& ctx, std:
   log_format format = cfg.log_format;
   if (log_path.empty()) {
     auto made = temp_file::create("runcpp-log-");
-    if (!made) return std::move(made).error();
+    if (!made) {
+      if (call.io != nullptr) call.io->close_after_start();  // as run_process does on its early returns
+      return std::move(made).error();
+    }
     own_log.emplace(std::move(*made));
     log_path = own_log->path();
     if (format == log_format::none) format = log_format::json;

@@ -10,6 +10,7 @@
 #include <chrono>
 #include <csignal>
 #include <mutex>
+#include <utility>
 
 #include "deadline.hpp"
 #include "env.hpp"
@@ -47,6 +48,18 @@ struct sink {
   }
 };
 
+// Calls io::close_after_start() once: at now(), or at the end of the scope.
+struct io_closer {
+  explicit io_closer(io* t) noexcept : target(t) {}
+  io* target;
+  void now() noexcept {
+    if (target != nullptr) std::exchange(target, nullptr)->close_after_start();
+  }
+  ~io_closer() { now(); }
+  io_closer(const io_closer&) = delete;
+  io_closer& operator=(const io_closer&) = delete;
+};
+
 class run_state {
  public:
   run_state(const config& cfg, const call_context& ctx) : cfg_(cfg), ctx_(ctx) {}
@@ -56,6 +69,9 @@ class run_state {
     out_.argv.push_back(cfg_.command);
     for (auto& a : inv.args) out_.argv.push_back(std::move(a));
 
+    // However this call ends, even before runc was tried (a stop or deadline
+    // that came first), the io's child ends close, so its readers see EOF.
+    io_closer closer{inv.io};
     auto prepared = prepare_spawn(cfg_, ctx_, out_.argv);
     if (!prepared) return std::move(prepared).error();
     spawn_request req = std::move(*prepared);
@@ -66,7 +82,7 @@ class run_state {
     auto monitor = cfg_.monitor ? cfg_.monitor : make_pidfd_monitor();
     auto child = monitor->start(req);
     child_ends.clear();
-    if (inv.io != nullptr) inv.io->close_after_start();
+    closer.now();
     if (!child) return std::move(child).error().with_argv(out_.argv);
     child_ = std::move(*child);
     out_.pid = child_->pid();

@@ -25,7 +25,10 @@ struct stdio_fds {
 
 /// Interface for an IO provider. Implementations must be safe to use from the
 /// thread that makes the call; runcpp calls child_fds() once before spawning
-/// runc and close_after_start() once right after runc started (or failed to).
+/// runc and close_after_start() once right after runc started (or failed to),
+/// or, when the call ends before runc was tried (a stop request or deadline
+/// that came first, runc not found), before it returns. Only a call refused
+/// for its arguments (e.g. an invalid container id) leaves the io untouched.
 class io {
  public:
   virtual ~io() = default;

@@ -10,7 +10,10 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <stop_token>
+#include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include <runcpp/runcpp.hpp>
@@ -116,6 +119,36 @@ TEST_F(client_io, pipe_io_connects_the_caller_and_closes_child_ends) {
   // The library closed its copies of the child ends: EOF arrives.
   EXPECT_EQ(testing::read_to_eof((*io)->stdout_fd()), in);
   EXPECT_EQ(testing::read_to_eof((*io)->stderr_fd()), "err text");
+}
+
+TEST_F(client_io, pipe_io_child_ends_close_when_the_call_ends_before_runc_starts) {
+  // A stop or deadline that came first, or a runtime that is not there: a
+  // reader of the io's pipes must still see EOF instead of waiting forever.
+  std::stop_source stop;
+  stop.request_stop();
+  const std::vector<std::pair<std::string, call_context>> cases = {
+      {"stop requested", call_context{.stop = stop.get_token()}},
+      {"deadline passed", call_context{.deadline = clock_type::now() - 1s}},
+  };
+  auto c = make();
+  for (const auto& [what, ctx] : cases) {
+    auto io = pipe_io::create(-1, -1, {.open_stdin = false});
+    ASSERT_TRUE(io) << io.error();
+    auto r = c.exec("web", spec::process{.args = std::vector<std::string>{"true"}}, {.io = *io}, ctx);
+    ASSERT_FALSE(r) << what;
+    for (int fd : {(*io)->stdout_fd(), (*io)->stderr_fd()}) {
+      pollfd p{fd, POLLIN, 0};
+      ASSERT_EQ(::poll(&p, 1, 2000), 1) << what << ": no EOF on fd " << fd;
+      char byte;
+      EXPECT_EQ(::read(fd, &byte, 1), 0) << what;
+    }
+  }
+  auto io = pipe_io::create(-1, -1, {.open_stdin = false});
+  ASSERT_TRUE(io) << io.error();
+  client missing(config{.command = "/nonexistent/runc"});
+  ASSERT_FALSE(missing.exec("web", spec::process{.args = std::vector<std::string>{"true"}}, {.io = *io}));
+  pollfd p{(*io)->stdout_fd(), POLLIN, 0};
+  ASSERT_EQ(::poll(&p, 1, 2000), 1) << "runtime not found: no EOF";
 }
 
 TEST_F(client_io, pipe_io_chowns_the_child_ends) {
