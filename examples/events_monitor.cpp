@@ -13,7 +13,7 @@
 // - client::update() changing a running container's memory limit (the limit
 //   the monitor then shows).
 // - Ctrl-C / SIGTERM: blocked in every thread and turned into a stop request
-//   by a small thread (sigtimedwait), so every blocking runcpp call returns
+//   by a small thread (sigtimedwait; examples/scoped.hpp), so every blocking runcpp call returns
 //   promptly and the cleanup still runs.
 //
 // With --id it watches that container (in --root, or runc's default root).
@@ -21,15 +21,12 @@
 // /bin/busybox + runcpp's own `spec` call) and runs a container that burns cpu
 // and grows its memory for about 5 seconds, then exits; the container and the
 // directory are removed at the end. Needs root.
-#include <pthread.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
-#include <csignal>
 #include <cstdio>
 #include <cstdlib>
-#include <ctime>
 #include <filesystem>
 #include <fstream>
 #include <iomanip>
@@ -38,12 +35,12 @@
 #include <sstream>
 #include <stop_token>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include <runcpp/runcpp.hpp>
 
 #include "busybox_bundle.hpp"
+#include "scoped.hpp"
 
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
@@ -72,23 +69,8 @@ struct options {
   std::optional<std::chrono::seconds> seconds;
 };
 
-struct temp_directory {
-  fs::path path;
-  ~temp_directory() {
-    std::error_code ec;
-    if (!path.empty()) fs::remove_all(path, ec);
-  }
-};
-struct container_guard {
-  const runcpp::client& runc;
-  std::string id;  // empty: nothing to remove
-  ~container_guard() {
-    if (!id.empty()) (void)runc.remove(id, {.force = true});
-  }
-};
-
 int monitor(options opt, std::stop_token interrupted) {
-  temp_directory dir;
+  examples::temp_directory dir;
   if (opt.id.empty()) {
     char tmpl[] = "/tmp/runcpp-events-XXXXXX";
     if (::mkdtemp(tmpl) == nullptr) return std::perror("mkdtemp"), 1;
@@ -96,7 +78,7 @@ int monitor(options opt, std::stop_token interrupted) {
     if (opt.root.empty()) opt.root = dir.path / "state";
   }
   const runcpp::client runc({.command = opt.runtime, .root = opt.root});
-  container_guard own{runc, {}};
+  examples::container_guard own{runc, {}};
   const runcpp::call_context ctx{.stop = interrupted};
 
   if (opt.id.empty()) {
@@ -222,25 +204,7 @@ int main(int argc, char** argv) {
     return 1;
   }
 
-  // Ctrl-C and SIGTERM become a stop request. Blocked before any thread
-  // starts, so only the waiting thread ever receives them.
-  sigset_t set;
-  sigemptyset(&set);
-  sigaddset(&set, SIGINT);
-  sigaddset(&set, SIGTERM);
-  pthread_sigmask(SIG_BLOCK, &set, nullptr);
-  std::stop_source interrupted;
-  std::jthread waiter([set, &interrupted](std::stop_token done) {
-    const timespec tick{0, 200'000'000};
-    while (!done.stop_requested()) {
-      if (sigtimedwait(&set, nullptr, &tick) > 0) {
-        interrupted.request_stop();
-        return;
-      }
-    }
-  });
-  int rc = monitor(std::move(opt), interrupted.get_token());
-  waiter.request_stop();  // the thread notices within 200 ms
-  waiter.join();
-  return rc;
+  // Ctrl-C and SIGTERM become a stop request (before any other thread starts).
+  examples::stop_on_interrupt interrupt;
+  return monitor(std::move(opt), interrupt.token());
 }

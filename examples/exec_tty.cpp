@@ -48,6 +48,7 @@
 
 #include <runcpp/socket.hpp>
 #include "busybox_bundle.hpp"
+#include "scoped.hpp"
 
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
@@ -154,23 +155,9 @@ struct options {
 };
 
 // Removes what we created, in reverse order, however run() ends.
-struct temp_directory {
-  fs::path path;
-  ~temp_directory() {
-    std::error_code ec;
-    if (!path.empty()) fs::remove_all(path, ec);
-  }
-};
-struct container_guard {
-  const runcpp::client& runc;
-  std::string id;  // empty: nothing to remove
-  ~container_guard() {
-    if (!id.empty()) (void)runc.remove(id, {.force = true});
-  }
-};
 
 int run(options opt, int winch_fd) {
-  temp_directory dir;
+  examples::temp_directory dir;
   if (opt.id.empty()) {
     char tmpl[] = "/tmp/runcpp-exec-tty-XXXXXX";
     if (::mkdtemp(tmpl) == nullptr) return std::perror("mkdtemp"), 1;
@@ -178,7 +165,7 @@ int run(options opt, int winch_fd) {
     if (opt.root.empty()) opt.root = dir.path / "state";
   }
   const runcpp::client runc({.command = opt.runtime, .root = opt.root});
-  container_guard own{runc, {}};
+  examples::container_guard own{runc, {}};
   if (opt.id.empty()) {
     // Our own container to join: sleep 1000, removed at the end.
     if (auto r = examples::make_busybox_bundle(runc, dir.path / "bundle", {"sleep", "1000"},

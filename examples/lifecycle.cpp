@@ -6,10 +6,8 @@
 // binary, config.json from runcpp's own `spec` call), then create -> start ->
 // state -> ps/top -> pause -> state -> resume -> kill -> remove, printing each
 // step. Ctrl-C (or any failure) still removes the container and the directory.
-#include <pthread.h>
 #include <unistd.h>
 
-#include <atomic>
 #include <chrono>
 #include <csignal>
 #include <cstdlib>
@@ -18,19 +16,19 @@
 #include <iomanip>
 #include <iostream>
 #include <sstream>
+#include <stop_token>
 #include <string>
 #include <thread>
 
 #include <runcpp/runcpp.hpp>
 
 #include "busybox_bundle.hpp"
+#include "scoped.hpp"
 
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
 
 namespace {
-
-std::stop_source interrupted;  // set by the signal-waiting thread on Ctrl-C
 
 void step(const std::string& what) { std::cout << "\n== " << what << '\n'; }
 
@@ -72,7 +70,7 @@ struct cleanup {
   }
 };
 
-int demo(const std::string& runtime) {
+int demo(const std::string& runtime, std::stop_token interrupted) {
   char tmpl[] = "/tmp/runcpp-demo-XXXXXX";
   if (::mkdtemp(tmpl) == nullptr) {
     std::perror("mkdtemp");
@@ -82,7 +80,7 @@ int demo(const std::string& runtime) {
   const runcpp::client runc({.command = runtime, .root = dir / "state"});
   const std::string id = "runcpp-demo-" + std::to_string(::getpid());
   cleanup guard{runc, id, dir};
-  const runcpp::call_context ctx{.stop = interrupted.get_token()};
+  const runcpp::call_context ctx{.stop = std::move(interrupted)};
 
   step("version");
   auto v = runc.version(ctx);
@@ -188,24 +186,9 @@ int main(int argc, char** argv) {
     std::cerr << "runcpp demo: runc needs root to create containers; run it as root (sudo scripts/demo).\n";
     return 1;
   }
-  // Ctrl-C: block SIGINT/SIGTERM here and turn them into a stop request, so
-  // every runc call is cancelled cleanly and the cleanup still runs.
-  sigset_t set;
-  sigemptyset(&set);
-  sigaddset(&set, SIGINT);
-  sigaddset(&set, SIGTERM);
-  pthread_sigmask(SIG_BLOCK, &set, nullptr);
-  static std::atomic<bool> finished{false};
-  std::jthread waiter([set] {
-    int sig = 0;
-    if (sigwait(&set, &sig) == 0 && !finished) {
-      std::cout << "\n   interrupted: stopping\n";
-      interrupted.request_stop();
-    }
-  });
-  int rc = demo(runtime);
-  if (interrupted.stop_requested()) rc = 130;
-  finished = true;
-  pthread_kill(waiter.native_handle(), SIGTERM);  // wake sigwait so the thread can end
-  return rc;
+  // Ctrl-C: SIGINT/SIGTERM become a stop request, so every runc call is
+  // cancelled cleanly and the cleanup still runs.
+  examples::stop_on_interrupt interrupt([] { std::cout << "\n   interrupted: stopping\n"; });
+  const int rc = demo(runtime, interrupt.token());
+  return interrupt.interrupted() ? 130 : rc;
 }
