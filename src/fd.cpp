@@ -31,4 +31,14 @@ result<unique_fd> open_dev_null() {
   return unique_fd(fd);
 }
 
+result<void> write_all(int fd, std::string_view data, const std::string& what) {
+  while (!data.empty()) {
+    const ssize_t n = ::write(fd, data.data(), data.size());
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return sys_error(errc::io_error, what);
+    data.remove_prefix(static_cast<std::size_t>(n));
+  }
+  return {};
+}
+
 }  // namespace runcpp::detail

@@ -5,6 +5,7 @@
 
 #include <cerrno>
 #include <string>
+#include <string_view>
 #include <system_error>
 #include <utility>
 
@@ -33,5 +34,8 @@ result<pipe_pair> make_pipe();
 result<void> set_nonblocking(int fd);
 // open("/dev/null", O_RDWR | O_CLOEXEC).
 result<unique_fd> open_dev_null();
+// Writes all of `data` to a blocking fd, retrying short writes and EINTR.
+// Errors: errc::io_error, "<what>: <strerror>".
+result<void> write_all(int fd, std::string_view data, const std::string& what);
 
 }  // namespace runcpp::detail

@@ -99,13 +99,7 @@ class run_state {
       // no feeding and cannot raise SIGPIPE.
       unique_fd mem(::memfd_create("runcpp-stdin", MFD_CLOEXEC));
       if (!mem) return sys_error(errc::io_error, "memfd_create");
-      std::string_view left = *inv.stdin_data;
-      while (!left.empty()) {
-        ssize_t n = ::write(mem.get(), left.data(), left.size());
-        if (n < 0 && errno == EINTR) continue;
-        if (n <= 0) return sys_error(errc::io_error, "write to memfd");
-        left.remove_prefix(static_cast<std::size_t>(n));
-      }
+      if (auto written = write_all(mem.get(), *inv.stdin_data, "write to memfd"); !written) return written;
       if (::lseek(mem.get(), 0, SEEK_SET) != 0) return sys_error(errc::io_error, "lseek memfd");
       req.fds[0] = mem.get();
       child_ends.push_back(std::move(mem));

@@ -23,12 +23,8 @@ result<temp_file> temp_file::create(std::string_view prefix, std::string_view co
   unique_fd fd(::mkostemp(path.data(), O_CLOEXEC));  // mode 0600
   if (!fd) return sys_error(errc::io_error, "cannot create " + path);
   temp_file file(std::move(path));
-  while (!contents.empty()) {
-    ssize_t n = ::write(fd.get(), contents.data(), contents.size());
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return sys_error(errc::io_error, "cannot write " + file.path_);
-    contents.remove_prefix(static_cast<std::size_t>(n));
-  }
+  if (auto written = write_all(fd.get(), contents, "cannot write " + file.path_); !written)
+    return std::move(written).error();
   return file;
 }
 
