@@ -107,13 +107,9 @@ class event_stream::impl {
 
   // True once the child exited (status_ set); waits up to `limit` (-1: forever).
   bool wait_exit(std::chrono::milliseconds limit) {
-    pollfd p{child_->exit_fd(), POLLIN, 0};
-    int rc;
-    do {
-      rc = ::poll(&p, 1, static_cast<int>(limit.count()));
-    } while (rc < 0 && errno == EINTR);
-    auto st = child_->try_wait();
-    if (st && *st) status_ = **st;
+    call_context ctx;
+    if (limit.count() >= 0) ctx.deadline = std::chrono::steady_clock::now() + limit;
+    if (auto st = wait_for_exit(*child_, ctx)) status_ = *st;
     return status_.has_value();
   }
 
