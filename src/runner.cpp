@@ -179,16 +179,9 @@ class run_state {
   // After exit: what runc wrote is already in the pipes; read it without
   // waiting for EOF (a grandchild may hold the write ends forever).
   result<void> finish_after_exit() {
-    while (true) {
-      auto st = child_->try_wait();
-      if (!st) return std::move(st).error();
-      if (*st) {
-        out_.status = **st;
-        break;
-      }
-      pollfd p{child_->exit_fd(), POLLIN, 0};
-      ::poll(&p, 1, 100);
-    }
+    auto st = wait_for_exit(*child_);
+    if (!st) return std::move(st).error();
+    out_.status = *st;
     for (auto& s : sinks_)
       if (s.fd) s.pump();
     return {};
