@@ -72,10 +72,28 @@
 //                                deadlocks. Content: lines of 63 'o' (stdout) or 'e'
 //                                (stderr) followed by '\n'; the last line may be
 //                                short (no newline).
+//   FAKE_RUNC_EVENTS=<bytes>     write `runc events` lines to fd 1 until at least <bytes>
+//                                bytes (whole lines) are written, with blocking writes.
+//   FAKE_RUNC_EVENT_BYTES=<n>    the length of each such line, '\n' included (default
+//                                200, at least 26): from 58 bytes on the stats event
+//                                {"type":"stats","id":"web","data":{"pids":{"current":1}}},
+//                                below that {"type":"oom","id":"web"}, with blanks before
+//                                the closing brace making up the length (so a large line
+//                                costs a JSON parser no more than its own bytes).
+//                                The same line every time.
+//   FAKE_RUNC_PIPE_BYTES=<n>     set fd 1's pipe capacity to <n> bytes (F_SETPIPE_SZ;
+//                                above /proc/sys/fs/pipe-max-size only as root).
 //   5. Lifetime:
 //   FAKE_RUNC_GRANDCHILD_MS=<n>  fork a grandchild that keeps fds 0-2 open, sleeps
 //                                <n> ms and exits; the fake itself goes on at once
 //                                (a detached container holding runc's stdio).
+//   FAKE_RUNC_GRANDCHILD_EVENTS=1  instead of sleeping, the grandchild writes event
+//                                lines (as FAKE_RUNC_EVENTS) to fd 1 as fast as it can
+//                                for those <n> ms, or until a write fails (SIGPIPE,
+//                                left at its default, ends it once the reader closes).
+//                                Once fd 1's pipe is full to within one write (64 KiB)
+//                                of what it holds, it creates the file
+//                                FAKE_RUNC_GRANDCHILD_PID_FILE + ".full".
 //   FAKE_RUNC_GRANDCHILD_PID_FILE=<path>  write the grandchild's pid there.
 //   FAKE_RUNC_SLEEP_MS=<n>       sleep <n> ms (nanosleep, restarted after EINTR).
 //   FAKE_RUNC_HANG=1             never exit on its own (pause() in a loop).
@@ -612,6 +630,56 @@ void flood(int fd, long long bytes, char fill) {
   }
 }
 
+// One `runc events` line of exactly `size` bytes, '\n' included (see the header).
+std::string event_line(std::size_t size) {
+  std::string line = R"({"type":"stats","id":"web","data":{"pids":{"current":1}})";
+  if (size < line.size() + 2) line = R"({"type":"oom","id":"web")";
+  if (size < line.size() + 2) die("FAKE_RUNC_EVENT_BYTES too small: " + std::to_string(size));
+  line.append(size - line.size() - 2, ' ');
+  line += "}\n";
+  return line;
+}
+
+// Whole event lines, at least 64 KiB of them (or one), for writing in a loop.
+std::string event_chunk(std::size_t line_size) {
+  const std::string line = event_line(line_size);
+  std::string chunk = line;
+  while (chunk.size() < 65536) chunk += line;
+  return chunk;
+}
+
+// Writes event lines to fd 1 until `bytes` are written (whole lines) or, with
+// `until`, that CLOCK_MONOTONIC time passed; stops early when a write fails.
+// With `full_marker`, creates that file once a pipe's capacity was written.
+void write_events(std::size_t line_size, unsigned long long bytes, std::optional<timespec> until,
+                  const std::optional<std::string>& full_marker = std::nullopt) {
+  const std::string chunk = event_chunk(line_size);
+  // The marker goes before the write that would block on a pipe nobody reads.
+  const int pipe_size = ::fcntl(1, F_GETPIPE_SZ);
+  const unsigned long long capacity = pipe_size > 0 ? static_cast<unsigned long long>(pipe_size) : 0;
+  const unsigned long long nearly_full = capacity > chunk.size() ? capacity - chunk.size() : 0;
+  auto passed = [&] {
+    if (!until) return false;
+    timespec now{};
+    ::clock_gettime(CLOCK_MONOTONIC, &now);
+    return now.tv_sec > until->tv_sec || (now.tv_sec == until->tv_sec && now.tv_nsec >= until->tv_nsec);
+  };
+  unsigned long long written = 0;
+  bool marked = !full_marker;
+  while (written < bytes && !passed()) {
+    if (!marked && written >= nearly_full) {
+      write_file_atomically(*full_marker, "");
+      marked = true;
+    }
+    // The chunk is whole lines, so rounding what is left up to whole lines never exceeds it.
+    const unsigned long long left = bytes - written;
+    const std::size_t n = left >= chunk.size() ? chunk.size()
+                                               : static_cast<std::size_t>((left + line_size - 1) / line_size * line_size);
+    if (!write_all(1, std::string_view(chunk.data(), n))) return;
+    written += n;
+  }
+}
+
 int parse_signal(const std::string& text) {
   int number = 0;
   auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), number);
@@ -666,6 +734,11 @@ int main(int argc, char** argv) {
   const long long sleep_for = env_number("FAKE_RUNC_SLEEP_MS", 0, 0, 1LL << 40);
   const long long grandchild_ms = env_number("FAKE_RUNC_GRANDCHILD_MS", -1, 0, 1LL << 40);
   const long long write_fds = env_number("FAKE_RUNC_WRITE_FDS", 0, 0, 1 << 20);
+  const long long event_bytes = env_number("FAKE_RUNC_EVENTS", 0, 0, 1LL << 50);
+  const auto event_line_size = static_cast<std::size_t>(env_number("FAKE_RUNC_EVENT_BYTES", 200, 1, 1LL << 30));
+  const bool grandchild_events = env_flag("FAKE_RUNC_GRANDCHILD_EVENTS");
+  const long long pipe_bytes = env_number("FAKE_RUNC_PIPE_BYTES", 0, 0, 1 << 30);
+  if (event_bytes > 0 || grandchild_events) (void)event_line(event_line_size);  // dies when too small
   const auto signal_name = env("FAKE_RUNC_SIGNAL");
   const int self_signal = signal_name ? parse_signal(*signal_name) : 0;
 
@@ -743,6 +816,12 @@ int main(int argc, char** argv) {
     const int fd = static_cast<int>(3 + i);
     write_all(fd, std::to_string(fd));
   }
+  if (pipe_bytes > 0 && ::fcntl(1, F_SETPIPE_SZ, static_cast<int>(pipe_bytes)) < 0) {
+    die_errno("F_SETPIPE_SZ " + std::to_string(pipe_bytes));
+  }
+  if (event_bytes > 0) {
+    write_events(event_line_size, static_cast<unsigned long long>(event_bytes), std::nullopt);
+  }
   if (flood_bytes > 0) {
     std::thread err_writer([flood_bytes] { flood(2, flood_bytes, 'e'); });
     flood(1, flood_bytes, 'o');
@@ -756,7 +835,21 @@ int main(int argc, char** argv) {
       die_errno("fork");
     }
     if (child == 0) {
-      sleep_ms(grandchild_ms);
+      if (grandchild_events) {
+        timespec until{};
+        ::clock_gettime(CLOCK_MONOTONIC, &until);
+        until.tv_sec += static_cast<time_t>(grandchild_ms / 1000);
+        until.tv_nsec += static_cast<long>((grandchild_ms % 1000) * 1000000);
+        if (until.tv_nsec >= 1000000000) {
+          ++until.tv_sec;
+          until.tv_nsec -= 1000000000;
+        }
+        auto pid_file = env("FAKE_RUNC_GRANDCHILD_PID_FILE");
+        write_events(event_line_size, ~0ULL, until,
+                     pid_file ? std::optional<std::string>(*pid_file + ".full") : std::nullopt);
+      } else {
+        sleep_ms(grandchild_ms);
+      }
       std::_Exit(0);
     }
     if (auto path = env("FAKE_RUNC_GRANDCHILD_PID_FILE")) {
