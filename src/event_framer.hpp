@@ -58,6 +58,9 @@ class event_framer {
   // naming the line.
   result<event> to_event(const line& l) const;
 
+  // True when a complete line (or an overlong-line report) waits for next().
+  bool has_line() const noexcept { return !queue_.empty(); }
+
   // True when the bytes of an unterminated line are pending (or an overlong
   // line is still being discarded).
   bool has_partial() const noexcept { return discarding_ || !partial_.empty(); }

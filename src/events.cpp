@@ -2,10 +2,16 @@
 #include <runcpp/events.hpp>
 
 #include <poll.h>
+#include <sys/epoll.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <array>
+#include <cerrno>
 #include <csignal>
+#include <initializer_list>
+#include <span>
+#include <string_view>
 
 #include "command.hpp"
 #include "deadline.hpp"
@@ -17,26 +23,89 @@
 
 namespace runcpp {
 
+namespace {
+
+// Bytes one turn (one try_next()) reads at most from a pipe before it returns:
+// enough to complete the longest line, so a runtime that writes without pause
+// (or one endless line) cannot keep a call from returning.
+constexpr std::size_t turn_bytes = event_stream::max_line_bytes + event_stream::read_bytes;
+constexpr std::size_t max_stderr = std::size_t{64} << 10;
+
+// One of runc's output pipes: the non-blocking read end, registered in the
+// stream's epoll set while open.
+class runc_pipe {
+ public:
+  runc_pipe(unique_fd fd, int epoll) : fd_(std::move(fd)), epoll_(epoll) {}
+  runc_pipe(runc_pipe&&) = delete;
+
+  bool open() const noexcept { return static_cast<bool>(fd_); }
+
+  // runc exited: from now on the pipe gives at most after_exit_bytes more.
+  void runc_exited() noexcept {
+    if (!left_) left_ = event_stream::after_exit_bytes;
+  }
+
+  // One read() of at most `buf` bytes: what it read, or an empty view when
+  // nothing is there now. Closes the pipe at EOF, on an error, and after
+  // runc's exit once the pipe is empty or the budget is spent.
+  std::string_view read_some(std::span<char> buf) {
+    while (fd_) {
+      const std::size_t want = std::min(buf.size(), left_.value_or(buf.size()));
+      const ssize_t n = want == 0 ? 0 : ::read(fd_.get(), buf.data(), want);
+      if (n > 0) {
+        if (left_) *left_ -= static_cast<std::size_t>(n);
+        return {buf.data(), static_cast<std::size_t>(n)};
+      }
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0 && errno == EAGAIN && !left_) break;
+      close();
+    }
+    return {};
+  }
+
+  void close() noexcept {
+    if (!fd_) return;
+    // Explicitly: a concurrent fork elsewhere may briefly share the fd, and
+    // epoll forgets an fd only when every copy is closed.
+    (void)::epoll_ctl(epoll_, EPOLL_CTL_DEL, fd_.get(), nullptr);
+    fd_.reset();
+  }
+
+ private:
+  unique_fd fd_;
+  int epoll_;
+  std::optional<std::size_t> left_;  // set at runc's exit: bytes it may still give
+};
+
+}  // namespace
+
 class event_stream::impl {
  public:
   impl(std::vector<std::string> argv, std::shared_ptr<process_monitor> monitor,
-       std::unique_ptr<child_process> child, unique_fd out, unique_fd err, bool to_group)
+       std::unique_ptr<child_process> child, unique_fd epoll, unique_fd out, unique_fd err, bool to_group)
       : argv_(std::move(argv)),
         monitor_(std::move(monitor)),
         child_(std::move(child)),
-        out_(std::move(out)),
-        err_(std::move(err)),
+        epoll_(std::move(epoll)),
+        out_(std::move(out), epoll_.get()),
+        err_(std::move(err), epoll_.get()),
         to_group_(to_group) {}
 
-  // stdout until it reaches EOF, then the exit fd: it polls readable once runc
-  // exited and stays readable, so an event loop always wakes for the end.
-  int pollable() const noexcept { return out_ ? out_.get() : child_->exit_fd(); }
+  int pollable() const noexcept { return epoll_.get(); }
   bool ended() const noexcept { return ended_; }
   std::optional<exit_status> status() const noexcept { return status_; }
+  std::size_t buffered_bytes() const noexcept { return framer_.buffered_bytes(); }
 
   std::optional<result<event>> try_next() {
-    read_available();
-    if (!exited_) check_exit();
+    if (ended_) return std::nullopt;
+    if (auto item = framer_.next()) return item;  // no read while a line waits: the cap
+    read_turn();
+    if (!exited_ && wait_exit(std::chrono::milliseconds(0))) {
+      out_.runc_exited();
+      err_.runc_exited();
+      exited_ = true;
+      read_turn();
+    }
     return take();
   }
 
@@ -50,10 +119,7 @@ class event_stream::impl {
         return result<event>(error(errc::cancelled, "waiting for an event was cancelled"));
       if (detail::deadline_passed(ctx.deadline))
         return result<event>(error(errc::timeout, "no event before the deadline"));
-      std::array<pollfd, 4> p{{{out_.get(), POLLIN, 0},
-                               {err_.get(), POLLIN, 0},
-                               {exited_ ? -1 : child_->exit_fd(), POLLIN, 0},
-                               {waker.fd(), POLLIN, 0}}};
+      std::array<pollfd, 2> p{{{epoll_.get(), POLLIN, 0}, {waker.fd(), POLLIN, 0}}};
       if (::poll(p.data(), p.size(), detail::poll_timeout_ms(ctx.deadline)) < 0 && errno != EINTR)
         return result<event>(detail::sys_error(errc::io_error, "poll"));
     }
@@ -66,43 +132,35 @@ class event_stream::impl {
         (void)child_->signal(SIGKILL, to_group_);
         wait_exit(std::chrono::milliseconds(-1));
       }
-      drain_after_exit();
+      exited_ = true;
     }
+    out_.close();  // what is left unread is dropped
+    err_.close();
     ended_ = true;
     if (!status_) return error(errc::io_error, "runc events could not be reaped");
     return *status_;
   }
 
  private:
-  void read_available() {
-    std::array<char, 65536> buf;
-    while (out_) {
-      ssize_t n = ::read(out_.get(), buf.data(), buf.size());
-      if (n > 0) {
-        framer_.feed(std::string_view(buf.data(), static_cast<std::size_t>(n)));
-        if (framer_.buffered_bytes() > max_buffered) break;  // let the consumer catch up
-        continue;
-      }
-      if (n < 0 && errno == EINTR) continue;
-      if (n < 0 && errno == EAGAIN) break;
-      out_.reset();  // EOF or error
+  // One turn of reading, bounded: stderr while it has data (so runc never
+  // blocks on it), stdout until a line is complete.
+  void read_turn() {
+    for (std::size_t got = 0; got < turn_bytes;) {
+      auto bytes = err_.read_some(buf_);
+      if (bytes.empty()) break;
+      got += bytes.size();
+      keep_stderr(bytes);
     }
-    while (err_) {
-      ssize_t n = ::read(err_.get(), buf.data(), buf.size());
-      if (n > 0) {
-        stderr_.append(buf.data(), std::min(static_cast<std::size_t>(n),
-                                            max_stderr - std::min(max_stderr, stderr_.size())));
-        continue;
-      }
-      if (n < 0 && errno == EINTR) continue;
-      if (n < 0 && errno == EAGAIN) break;
-      err_.reset();
+    for (std::size_t got = 0; got < turn_bytes && !framer_.has_line();) {
+      auto bytes = out_.read_some(buf_);
+      if (bytes.empty()) break;
+      got += bytes.size();
+      framer_.feed(bytes);
     }
   }
 
-  // Polls the exit fd without blocking; on exit reads what runc left behind.
-  void check_exit() {
-    if (wait_exit(std::chrono::milliseconds(0))) drain_after_exit();
+  void keep_stderr(std::string_view bytes) {
+    stderr_.append(bytes.substr(0, max_stderr - std::min(max_stderr, stderr_.size())));
   }
 
   // True once the child exited (status_ set); waits up to `limit` (-1: forever).
@@ -113,36 +171,14 @@ class event_stream::impl {
     return status_.has_value();
   }
 
-  // runc exited: what it wrote is in the pipes already; never wait for EOF
-  // (nothing else should hold them, but a runtime's child might).
-  void drain_after_exit() {
-    exited_ = true;
-    std::size_t before;
-    do {
-      before = framer_.buffered_bytes() + stderr_.size();
-      read_available();
-    } while (out_ && framer_.buffered_bytes() + stderr_.size() != before);
-    out_.reset();
-    err_.reset();
-    if (status_ && !status_->success()) {
-      detail::outcome o;
-      o.argv = argv_;
-      o.status = *status_;
-      o.err = stderr_;
-      final_error_ = detail::command_error(o);
-      if (final_error_->code() == errc::unsupported)
-        final_error_ =
-            detail::reworded(*final_error_, errc::unsupported,
-                             argv_.front() + " has no 'events' command (it said: " + final_error_->message() +
-                                 ")");
-    }
-  }
-
   std::optional<result<event>> take() {
-    if (ended_) return std::nullopt;
     if (auto item = framer_.next()) return item;
-    if (!exited_) return std::nullopt;
+    if (!exited_ || out_.open()) return std::nullopt;
     if (auto item = framer_.finish()) return item;
+    if (!final_error_checked_) {
+      final_error_checked_ = true;
+      final_error_ = runc_error();
+    }
     if (final_error_) {
       auto e = std::move(*final_error_);
       final_error_.reset();
@@ -152,18 +188,34 @@ class event_stream::impl {
     return std::nullopt;
   }
 
-  static constexpr std::size_t max_buffered = std::size_t{4} << 20;
-  static constexpr std::size_t max_stderr = std::size_t{64} << 10;
+  // After runc's exit and stdout's end: the rest of stderr (bounded by the
+  // after-exit budget), then runc's classified error when it failed.
+  std::optional<error> runc_error() {
+    while (err_.open())
+      if (auto bytes = err_.read_some(buf_); !bytes.empty()) keep_stderr(bytes);
+    if (!status_ || status_->success()) return std::nullopt;
+    detail::outcome o;
+    o.argv = argv_;
+    o.status = *status_;
+    o.err = stderr_;
+    error e = detail::command_error(o);
+    if (e.code() != errc::unsupported) return e;
+    return detail::reworded(e, errc::unsupported,
+                            argv_.front() + " has no 'events' command (it said: " + e.message() + ")");
+  }
 
   std::vector<std::string> argv_;
   std::shared_ptr<process_monitor> monitor_;  // keeps the monitor alive while the child runs
   std::unique_ptr<child_process> child_;
-  unique_fd out_, err_;
+  unique_fd epoll_;  // stdout, stderr and the exit fd: pollable()
+  runc_pipe out_, err_;
   bool to_group_;
-  detail::event_framer framer_;
+  std::array<char, event_stream::read_bytes> buf_;
+  detail::event_framer framer_{event_stream::max_line_bytes};
   std::string stderr_;
   std::optional<exit_status> status_;
   std::optional<error> final_error_;
+  bool final_error_checked_ = false;
   bool exited_ = false;
   bool ended_ = false;
 };
@@ -187,6 +239,7 @@ std::optional<result<event>> event_stream::next(const call_context& ctx) {
   return impl_ ? impl_->next(ctx) : std::nullopt;
 }
 bool event_stream::ended() const noexcept { return !impl_ || impl_->ended(); }
+std::size_t event_stream::buffered_bytes() const noexcept { return impl_ ? impl_->buffered_bytes() : 0; }
 std::optional<exit_status> event_stream::end_status() const noexcept {
   return impl_ ? impl_->status() : std::nullopt;
 }
@@ -202,6 +255,22 @@ std::string format_go_duration(std::chrono::milliseconds d) {
 }
 
 namespace detail {
+namespace {
+
+// An epoll fd watching `fds` for input (level-triggered).
+result<unique_fd> make_poller(std::initializer_list<int> fds) {
+  unique_fd ep(::epoll_create1(EPOLL_CLOEXEC));
+  if (!ep) return sys_error(errc::io_error, "epoll_create1");
+  for (int fd : fds) {
+    epoll_event ev{};
+    ev.events = EPOLLIN;
+    ev.data.fd = fd;
+    if (::epoll_ctl(ep.get(), EPOLL_CTL_ADD, fd, &ev) != 0) return sys_error(errc::io_error, "epoll_ctl");
+  }
+  return ep;
+}
+
+}  // namespace
 
 result<event_stream> start_event_stream(const config& cfg, const call_context& ctx,
                                         std::vector<std::string> args) {
@@ -223,10 +292,17 @@ result<event_stream> start_event_stream(const config& cfg, const call_context& c
   out->write.reset();
   err->write.reset();
   if (!child) return std::move(child).error().with_argv(argv);
+  auto poller = make_poller({out->read.get(), err->read.get(), (*child)->exit_fd()});
+  if (!poller) {  // a stream nobody could wait for: end runc now
+    (void)(*child)->signal(SIGKILL, cfg.setpgid);
+    (void)wait_for_exit(**child);
+    return std::move(poller).error().with_argv(argv);
+  }
   if (ctx.on_started) ctx.on_started((*child)->pid());
   return event_stream(std::make_unique<event_stream::impl>(std::move(argv), std::move(monitor),
-                                                           std::move(*child), std::move(out->read),
-                                                           std::move(err->read), cfg.setpgid));
+                                                           std::move(*child), std::move(*poller),
+                                                           std::move(out->read), std::move(err->read),
+                                                           cfg.setpgid));
 }
 
 }  // namespace detail

@@ -12,11 +12,19 @@
 ///   if (stream.ended()) std::cout << stream.end_status()->to_string();
 /// @endcode
 ///
-/// Backpressure is natural: runc blocks on its pipe while nobody reads.
+/// Memory is bounded for a consumer of any speed: the stream reads runc's
+/// stdout only once every line it read was handed out, so it never holds more
+/// than event_stream::max_buffered_bytes of runc's output. While it holds a
+/// line nobody took, runc blocks on its full pipe: that is the backpressure.
+///
+/// The stream ends when runc exits, not at EOF on its stdout (a process runc
+/// left behind may keep that open, and write to it, forever): see
+/// event_stream::after_exit_bytes.
 /// Thread-safety: none; one thread drives a stream at a time. Moving is fine.
 #pragma once
 
 #include <chrono>
+#include <cstddef>
 #include <iterator>
 #include <memory>
 #include <optional>
@@ -35,6 +43,30 @@ namespace runcpp {
 class event_stream {
  public:
   class impl;
+
+  /// The longest event line accepted, in bytes (without its line end): a longer
+  /// one is a single errc::parse_error item, its bytes dropped as they arrive.
+  static constexpr std::size_t max_line_bytes = std::size_t{1} << 20;
+  /// The most bytes one read() of runc's stdout takes.
+  static constexpr std::size_t read_bytes = std::size_t{64} << 10;
+  /// The cap on runc's output a stream holds (buffered_bytes()), whatever the
+  /// consumer's speed: the unterminated line being assembled (at most
+  /// max_line_bytes + 1, for the CR of a CRLF) plus what one read() brought, since
+  /// the next read waits until every line read so far was handed out.
+  /// 1 MiB + 64 KiB + 1 byte. Each line waiting also costs a fixed few dozen
+  /// bytes of bookkeeping (at most read_bytes / 2 lines wait at once).
+  static constexpr std::size_t max_buffered_bytes = max_line_bytes + 1 + read_bytes;
+  /// The end-of-stream rule. Once runc has exited, everything it wrote is in
+  /// its pipes (it blocks in write() until it is), and a pipe holds at most
+  /// 1 MiB unless a privileged process enlarged it (Linux's default
+  /// pipe-max-size). So after runc's exit the stream reads stdout and stderr
+  /// only while they have data, and at most this many more bytes of each; then
+  /// it closes them, hands out the lines it holds and ends with runc's status
+  /// (its classified error as the last item when runc failed). A descendant of
+  /// runc that keeps the pipes open, silent or writing, cannot prolong the
+  /// stream; what it writes beyond the budget is never read.
+  static constexpr std::size_t after_exit_bytes = std::size_t{1} << 20;
+
   /// Adopts an implementation; client::events() makes event_streams.
   explicit event_stream(std::unique_ptr<impl> p) noexcept;
   /// Takes over `other`'s runc process; `other` is left empty.
@@ -44,7 +76,10 @@ class event_stream {
   /// stop() with a bounded wait (SIGTERM, 1 s, SIGKILL); never blocks longer.
   ~event_stream();
 
-  /// runc's stdout; POLLIN when try_next() may have something. Borrowed.
+  /// An epoll fd watching runc's stdout, its stderr and its exit: POLLIN when
+  /// try_next() may have something to do. Call try_next() until it returns
+  /// nullopt before polling again. Owned by the stream (borrowed here); -1
+  /// for a moved-from stream.
   int pollable() const noexcept;
 
   /// Non-blocking. An item when a complete line (or the end) is available:
@@ -64,6 +99,9 @@ class event_stream {
   bool ended() const noexcept;
   /// How runc ended (set once it exited).
   std::optional<exit_status> end_status() const noexcept;
+  /// Bytes of runc's output held now: lines read and not yet handed out, plus
+  /// the unterminated line. Never more than max_buffered_bytes. Non-blocking.
+  std::size_t buffered_bytes() const noexcept;
 
   /// Ends runc per `policy` (signal, grace, then SIGKILL) and reaps it; items
   /// not yet read are dropped. Idempotent: returns the exit status.

@@ -673,8 +673,9 @@ void write_events(std::size_t line_size, unsigned long long bytes, std::optional
     }
     // The chunk is whole lines, so rounding what is left up to whole lines never exceeds it.
     const unsigned long long left = bytes - written;
-    const std::size_t n = left >= chunk.size() ? chunk.size()
-                                               : static_cast<std::size_t>((left + line_size - 1) / line_size * line_size);
+    const std::size_t n = left >= chunk.size()
+                              ? chunk.size()
+                              : static_cast<std::size_t>((left + line_size - 1) / line_size * line_size);
     if (!write_all(1, std::string_view(chunk.data(), n))) return;
     written += n;
   }
@@ -735,7 +736,8 @@ int main(int argc, char** argv) {
   const long long grandchild_ms = env_number("FAKE_RUNC_GRANDCHILD_MS", -1, 0, 1LL << 40);
   const long long write_fds = env_number("FAKE_RUNC_WRITE_FDS", 0, 0, 1 << 20);
   const long long event_bytes = env_number("FAKE_RUNC_EVENTS", 0, 0, 1LL << 50);
-  const auto event_line_size = static_cast<std::size_t>(env_number("FAKE_RUNC_EVENT_BYTES", 200, 1, 1LL << 30));
+  const auto event_line_size =
+      static_cast<std::size_t>(env_number("FAKE_RUNC_EVENT_BYTES", 200, 1, 1LL << 30));
   const bool grandchild_events = env_flag("FAKE_RUNC_GRANDCHILD_EVENTS");
   const long long pipe_bytes = env_number("FAKE_RUNC_PIPE_BYTES", 0, 0, 1 << 30);
   if (event_bytes > 0 || grandchild_events) (void)event_line(event_line_size);  // dies when too small
