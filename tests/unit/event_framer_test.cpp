@@ -207,6 +207,22 @@ TEST(event_framer, blank_lines_are_skipped_but_counted) {
   EXPECT_TRUE(frame_whole("").empty());
 }
 
+// has_line() is what event_stream reads by: no read while a line waits.
+TEST(event_framer, has_line_while_a_complete_line_or_report_waits) {
+  event_framer f(64);
+  EXPECT_FALSE(f.has_line());
+  f.feed(oom_a);
+  EXPECT_FALSE(f.has_line());  // unterminated
+  f.feed("\n\n");
+  EXPECT_TRUE(f.has_line());
+  ASSERT_TRUE(f.next());
+  EXPECT_FALSE(f.has_line());  // the blank line is no item
+  f.feed(std::string(100, 'x'));
+  EXPECT_TRUE(f.has_line());  // an overlong line's report waits
+  ASSERT_TRUE(f.next());
+  EXPECT_FALSE(f.has_line());
+}
+
 TEST(event_framer, finish_frames_an_unterminated_last_line) {
   event_framer f;
   f.feed(oom_a + "\n" + oom_b);
