@@ -38,7 +38,7 @@
 namespace runcpp {
 
 /// The events of one `runc events` process, pulled by the caller: no thread is started.
-/// Owns the runc process and its stdout; move-only. Not thread-safe: use it from one
+/// Owns the runc process, its stdout and stderr and pollable(); move-only. Not thread-safe: use it from one
 /// thread at a time (pollable() may be polled from another).
 class event_stream {
  public:
@@ -54,7 +54,7 @@ class event_stream {
   /// max_line_bytes + 1, for the CR of a CRLF) plus what one read() brought, since
   /// the next read waits until every line read so far was handed out.
   /// 1 MiB + 64 KiB + 1 byte. Each line waiting also costs a fixed few dozen
-  /// bytes of bookkeeping (at most read_bytes / 2 lines wait at once).
+  /// bytes of bookkeeping (about read_bytes / 2 lines wait at most).
   static constexpr std::size_t max_buffered_bytes = max_line_bytes + 1 + read_bytes;
   /// The end-of-stream rule. Once runc has exited, everything it wrote is in
   /// its pipes (it blocks in write() until it is), and a pipe holds at most
