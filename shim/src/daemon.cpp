@@ -55,6 +55,8 @@ int run_daemon(const flags& f) {
                                           [&] { loop->stop(); });
                           pub.when_idle([&] { loop->stop(); });
                         }});
+  // The loop accepts until EAGAIN: a blocking listener would stall it.
+  ::fcntl(listener_fd, F_SETFL, ::fcntl(listener_fd, F_GETFL) | O_NONBLOCK);
   ttrpc::server server(*loop);
   service.register_on(server);
   server.serve(listener_fd);

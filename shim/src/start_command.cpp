@@ -82,6 +82,8 @@ pid_t spawn_daemon(const flags& f, const std::string& address, int listener) {
   posix_spawn_file_actions_adddup2(&fa, 0, 1);
   posix_spawn_file_actions_adddup2(&fa, 0, 2);
   posix_spawn_file_actions_adddup2(&fa, high.get(), 3);
+  // Nothing else: containerd may pass fds it inherited itself.
+  posix_spawn_file_actions_addclosefrom_np(&fa, 4);
   sigset_t none, all;
   sigemptyset(&none);
   sigfillset(&all);
