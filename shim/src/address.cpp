@@ -1,5 +1,10 @@
 #include "address.hpp"
 
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cstring>
+
 #include <vector>
 
 #include "sha256.hpp"
@@ -48,6 +53,28 @@ std::string_view socket_path(std::string_view address) {
   constexpr std::string_view scheme = "unix://";
   if (address.starts_with(scheme)) address.remove_prefix(scheme.size());
   return address;
+}
+
+bool fill_sockaddr(sockaddr_un& sa, const std::string& path) {
+  sa = {};
+  sa.sun_family = AF_UNIX;
+  if (path.size() >= sizeof(sa.sun_path)) return false;
+  std::memcpy(sa.sun_path, path.c_str(), path.size() + 1);
+  return true;
+}
+
+bool live_socket(const std::string& path) {
+  sockaddr_un sa;
+  if (!fill_sockaddr(sa, path)) return false;
+  int s = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (s < 0) return false;
+  const bool live = ::connect(s, reinterpret_cast<const sockaddr*>(&sa), sizeof sa) == 0;
+  ::close(s);
+  return live;
+}
+
+void remove_dead_socket(const std::string& path) {
+  if (!path.empty() && !live_socket(path)) ::unlink(path.c_str());
 }
 
 std::string grouping_id(const std::map<std::string, std::string>& annotations, std::string_view id) {

@@ -2,6 +2,8 @@
 // containers of one group (a pod) share one daemon.
 #pragma once
 
+#include <sys/un.h>
+
 #include <map>
 #include <string>
 #include <string_view>
@@ -20,6 +22,16 @@ std::string socket_address(std::string_view containerd_address, std::string_view
 
 /// The filesystem path of a "unix://PATH" address; other addresses are returned unchanged. Pure.
 std::string_view socket_path(std::string_view address);
+
+/// Fills a sockaddr_un for `path`; false when the path does not fit.
+bool fill_sockaddr(sockaddr_un& sa, const std::string& path);
+
+/// Whether something accepts connections on the unix socket `path` (a live shim daemon).
+bool live_socket(const std::string& path);
+
+/// Removes the socket file at `path` unless a live daemon serves it (another
+/// container of its group may still use it). For `delete` after a killed daemon.
+void remove_dead_socket(const std::string& path);
 
 /// The grouping id: the annotation io.containerd.runc.v2.group, else
 /// io.kubernetes.cri.sandbox-id, else the container id. Pure.

@@ -2,10 +2,12 @@
 
 #include <chrono>
 #include <filesystem>
+#include <fstream>
 
 #include <runcpp/client.hpp>
 #include <runcpp/pid_file.hpp>
 
+#include "address.hpp"
 #include "bundle.hpp"
 #include "commands.hpp"
 #include "mounts.hpp"
@@ -21,6 +23,10 @@ int run_delete(const flags& f, std::ostream& out, std::ostream& err) {
     err << "runc delete " << f.id << ": " << d.error().message() << '\n';
   }
   if (auto e = unmount_all(bundle / "rootfs"); !e.empty()) err << e << '\n';
+  // A daemon killed with SIGKILL left its socket behind.
+  std::ifstream address(bundle / "address");
+  std::string addr;
+  if (std::getline(address, addr)) remove_dead_socket(std::string(socket_path(addr)));
   const int pid = runcpp::read_pid_file(bundle / "init.pid").value_or(0);
   out << encode_delete_response(pid, 128 + 9, std::chrono::system_clock::now());
   out.flush();

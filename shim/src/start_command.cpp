@@ -26,19 +26,6 @@ namespace {
 
 std::string errno_text(std::string_view what) { return std::string(what) + ": " + std::strerror(errno); }
 
-bool fill_sockaddr(sockaddr_un& sa, const std::string& path) {
-  sa = {};
-  sa.sun_family = AF_UNIX;
-  if (path.size() >= sizeof(sa.sun_path)) return false;
-  std::memcpy(sa.sun_path, path.c_str(), path.size() + 1);
-  return true;
-}
-
-bool live_socket(const sockaddr_un& sa) {
-  unique_fd s(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
-  return s && ::connect(s.get(), reinterpret_cast<const sockaddr*>(&sa), sizeof sa) == 0;
-}
-
 // The listening socket, or an empty fd when a live daemon already serves `path`.
 // Throws std::runtime_error with the reason.
 unique_fd listen_or_reuse(const std::string& path, bool& reused) {
@@ -51,7 +38,7 @@ unique_fd listen_or_reuse(const std::string& path, bool& reused) {
   auto bind_it = [&] { return ::bind(s.get(), reinterpret_cast<const sockaddr*>(&sa), sizeof sa) == 0; };
   if (!bind_it()) {
     if (errno != EADDRINUSE) throw std::runtime_error(errno_text("bind " + path));
-    if (live_socket(sa)) {
+    if (live_socket(path)) {
       reused = true;
       return {};
     }

@@ -1,6 +1,12 @@
 #include "address.hpp"
 
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <filesystem>
 
 #include "sha256.hpp"
 
@@ -47,6 +53,26 @@ TEST(ShimAddress, GroupingLabels) {
   EXPECT_EQ(grouping_id({{"io.kubernetes.cri.sandbox-id", "pod1"}, {"io.containerd.runc.v2.group", "g"}}, "web"),
             "g");
   EXPECT_EQ(grouping_id({{"io.containerd.runc.v2.group", ""}}, "web"), "web");
+}
+
+TEST(ShimAddress, DeadSocketRemovedLiveOneKept) {
+  char dir_template[] = "/tmp/runcpp-shim-sock-XXXXXX";
+  ASSERT_NE(::mkdtemp(dir_template), nullptr);
+  const std::string path = std::string(dir_template) + "/s";
+  sockaddr_un sa;
+  ASSERT_TRUE(fill_sockaddr(sa, path));
+  int s = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  ASSERT_EQ(::bind(s, reinterpret_cast<const sockaddr*>(&sa), sizeof sa), 0);
+  ASSERT_EQ(::listen(s, 1), 0);
+  EXPECT_TRUE(live_socket(path));
+  remove_dead_socket(path);
+  EXPECT_TRUE(std::filesystem::exists(path));
+  ::close(s);  // the daemon is gone; its file stays
+  EXPECT_FALSE(live_socket(path));
+  remove_dead_socket(path);
+  EXPECT_FALSE(std::filesystem::exists(path));
+  std::filesystem::remove_all(dir_template);
+  EXPECT_FALSE(fill_sockaddr(sa, std::string(200, 'x')));
 }
 
 }  // namespace
