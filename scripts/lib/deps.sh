@@ -2,9 +2,11 @@
 # runcpp's build and test dependencies is missing. Needs root.
 runcpp_packages=(cmake g++ make ninja-build pkg-config libgtest-dev libgmock-dev libbenchmark-dev
                  nlohmann-json3-dev rapidjson-dev runc crun busybox-static criu
-                 # the containerd shim (shim/): protobuf, containerd's .proto files, containerd for its tests
-                 libprotobuf-dev protobuf-compiler golang-github-containerd-containerd-dev
-                 golang-github-gogo-protobuf-dev golang-github-gogo-googleapis-dev containerd)
+                 # ttrpc and the containerd shim (ttrpc/, shim/): protobuf, containerd's and ttrpc's
+                 # Go sources (.proto files, captured-format references), containerd for the shim's tests
+                 libprotobuf-dev protobuf-compiler golang-github-containerd-ttrpc-dev
+                 golang-github-containerd-containerd-dev golang-github-gogo-protobuf-dev
+                 golang-github-gogo-googleapis-dev containerd)
 
 install_deps() {
   local missing=() pkg status

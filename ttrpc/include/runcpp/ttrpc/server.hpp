@@ -33,7 +33,8 @@ namespace runcpp::ttrpc {
 
 namespace detail {
 struct pending_request;
-}
+struct server_state;
+}  // namespace detail
 
 /// What a handler gets. Valid until the responder is used (or destroyed).
 struct request_info {
@@ -120,8 +121,7 @@ class server {
   void on_connection_closed(std::function<void()> cb);
 
  private:
-  struct impl;
-  std::shared_ptr<impl> impl_;
+  std::shared_ptr<detail::server_state> impl_;
 };
 
 }  // namespace runcpp::ttrpc
