@@ -257,7 +257,10 @@ void task_service::start_exec(container& c, process& p, ttrpc::responder& r) {
                           .pid_file = pid_file,
                           .console_socket = p.io.console_socket(),
                           .detach = true});
-  if (!ran) return r.fail(runc_failure("exec", ran.error()));
+  if (!ran) {
+    p.io.close();  // ctr waits for EOF on its fifos before it deletes the exec
+    return r.fail(runc_failure("exec", ran.error()));
+  }
   auto pid = runcpp::read_pid_file(pid_file);
   if (!pid) return r.fail(fail(ttrpc::code::internal, "exec pid file: " + pid.error().message()));
   const process_key key{c.id, p.exec_id};

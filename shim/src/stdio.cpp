@@ -83,6 +83,16 @@ std::string process_stdio::started(ttrpc::loop& l, std::function<void()> on_outp
   return {};
 }
 
+void process_stdio::close() noexcept {
+  in_pump_.reset();
+  out_pump_.reset();
+  console_.reset();
+  console_socket_.reset();
+  for (unique_fd* fd : {&out_write_, &err_write_, &out_keep_, &err_keep_, &in_fifo_, &in_pipe_read_, &in_pipe_write_}) {
+    fd->reset();
+  }
+}
+
 void process_stdio::close_stdin() {
   if (in_pump_) in_pump_->close_source();
   in_pipe_write_.reset();

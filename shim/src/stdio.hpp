@@ -46,6 +46,9 @@ class process_stdio {
   /// Whether an output copy must end before the process's exit is reported.
   bool copies_output() const noexcept { return paths_.terminal && !paths_.out.empty(); }
 
+  /// Closes every fd and stops the copies (the process failed to start): the
+  /// client's readers see EOF.
+  void close() noexcept;
   /// CloseIO: the container's stdin reaches EOF once what was read is written.
   void close_stdin();
   /// ResizePty. Returns "" or the reason (no terminal, ioctl failure).
