@@ -7,7 +7,8 @@ namespace runcpp::shim {
 void exit_ledger::track(const process_key& key, int pid, bool io_pending) {
   entry& e = procs_[key];
   e = entry{.pid = pid, .io_pending = io_pending, .exit = std::nullopt, .reported = false};
-  auto it = std::find_if(unclaimed_.begin(), unclaimed_.end(), [pid](const exit_info& x) { return x.pid == pid; });
+  auto it =
+      std::find_if(unclaimed_.begin(), unclaimed_.end(), [pid](const exit_info& x) { return x.pid == pid; });
   if (it != unclaimed_.end()) {
     e.exit = *it;
     unclaimed_.erase(it);

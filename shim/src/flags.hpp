@@ -31,5 +31,4 @@ struct parsed_flags {
 /// Parses argv without argv[0]. Pure.
 parsed_flags parse_flags(std::span<const std::string_view> args);
 
-
 }  // namespace runcpp::shim

@@ -8,7 +8,8 @@ void set_timestamp(google::protobuf::Timestamp& ts, std::chrono::system_clock::t
   ts.set_nanos(static_cast<std::int32_t>(ns % 1'000'000'000));
 }
 
-std::string encode_delete_response(int pid, std::uint32_t exit_status, std::chrono::system_clock::time_point at) {
+std::string encode_delete_response(int pid, std::uint32_t exit_status,
+                                   std::chrono::system_clock::time_point at) {
   task::DeleteResponse r;
   r.set_pid(static_cast<std::uint32_t>(pid));
   r.set_exit_status(exit_status);

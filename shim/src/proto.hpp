@@ -24,7 +24,8 @@ namespace events = ::containerd::events;
 void set_timestamp(google::protobuf::Timestamp& ts, std::chrono::system_clock::time_point t);
 
 /// containerd's DeleteResponse{pid, exit_status, exited_at}, serialized.
-std::string encode_delete_response(int pid, std::uint32_t exit_status, std::chrono::system_clock::time_point at);
+std::string encode_delete_response(int pid, std::uint32_t exit_status,
+                                   std::chrono::system_clock::time_point at);
 
 /// An Any whose type_url is the message's full name without any prefix (containerd's typeurl).
 template <class Message>

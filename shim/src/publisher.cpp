@@ -28,8 +28,8 @@ void publisher::send_front() {
     return;
   }
   sending_ = true;
-  client_.call("containerd.services.events.ttrpc.v1.Events", "Forward", queue_.front().payload, forward_timeout,
-               {{"containerd-namespace-ttrpc", ns_}}, [this](ttrpc::status st, std::string) {
+  client_.call("containerd.services.events.ttrpc.v1.Events", "Forward", queue_.front().payload,
+               forward_timeout, {{"containerd-namespace-ttrpc", ns_}}, [this](ttrpc::status st, std::string) {
                  sending_ = false;
                  item& front = queue_.front();
                  if (st.ok() || ++front.attempts >= max_attempts) {
@@ -38,10 +38,11 @@ void publisher::send_front() {
                    return;
                  }
                  sending_ = true;  // a retry is scheduled: later events keep waiting
-                 loop_.add_timer(std::chrono::steady_clock::now() + std::chrono::seconds(front.attempts), [this] {
-                   sending_ = false;
-                   send_front();
-                 });
+                 loop_.add_timer(std::chrono::steady_clock::now() + std::chrono::seconds(front.attempts),
+                                 [this] {
+                                   sending_ = false;
+                                   send_front();
+                                 });
                });
 }
 

@@ -119,13 +119,20 @@ task_service::~task_service() = default;
 
 void task_service::register_on(ttrpc::server& s) {
   const std::pair<const char*, handler> methods[] = {
-      {"Create", &task_service::create},     {"Start", &task_service::start},
-      {"Wait", &task_service::wait},         {"State", &task_service::state},
-      {"Connect", &task_service::connect},   {"Kill", &task_service::kill},
-      {"Delete", &task_service::remove},     {"Exec", &task_service::exec},
-      {"ResizePty", &task_service::resize_pty}, {"CloseIO", &task_service::close_io},
-      {"Pids", &task_service::pids},         {"Pause", &task_service::pause},
-      {"Resume", &task_service::resume},     {"Shutdown", &task_service::shutdown},
+      {"Create", &task_service::create},
+      {"Start", &task_service::start},
+      {"Wait", &task_service::wait},
+      {"State", &task_service::state},
+      {"Connect", &task_service::connect},
+      {"Kill", &task_service::kill},
+      {"Delete", &task_service::remove},
+      {"Exec", &task_service::exec},
+      {"ResizePty", &task_service::resize_pty},
+      {"CloseIO", &task_service::close_io},
+      {"Pids", &task_service::pids},
+      {"Pause", &task_service::pause},
+      {"Resume", &task_service::resume},
+      {"Shutdown", &task_service::shutdown},
   };
   for (const auto& [name, h] : methods) {
     s.add("containerd.task.v2.Task", name,
@@ -169,18 +176,22 @@ task_service::process* task_service::lookup(const process_key& key) {
 void task_service::create(std::string_view payload, ttrpc::responder& r) {
   task::CreateTaskRequest req;
   if (!parse(req, payload, r)) return;
-  if (find(req.id())) return r.fail(fail(ttrpc::code::already_exists, "container " + req.id() + " already exists"));
+  if (find(req.id()))
+    return r.fail(fail(ttrpc::code::already_exists, "container " + req.id() + " already exists"));
   if (!req.checkpoint().empty()) return r.fail(fail(ttrpc::code::unimplemented, "restore from a checkpoint"));
   const std::filesystem::path bundle = req.bundle();
   ::containerd::runc::v1::Options opts;
   const runtime_choice rt = choose_runtime(req.options(), cfg_.runc_root, opts);
   if (auto e = write_runtime_choice(bundle, rt); !e.empty()) return r.fail(fail(ttrpc::code::internal, e));
-  auto c = std::make_unique<container>(req.id(), bundle, make_client(rt, bundle, opts.systemd_cgroup(), reaper_));
+  auto c =
+      std::make_unique<container>(req.id(), bundle, make_client(rt, bundle, opts.systemd_cgroup(), reaper_));
   c->kill_all_on_exit = kill_all_on_exit(bundle);
   std::vector<mount_spec> mounts;
-  for (const auto& m : req.rootfs()) mounts.push_back({m.type(), m.source(), {m.options().begin(), m.options().end()}});
+  for (const auto& m : req.rootfs())
+    mounts.push_back({m.type(), m.source(), {m.options().begin(), m.options().end()}});
   if (!mounts.empty()) {
-    if (auto e = mount_all(mounts, bundle / "rootfs"); !e.empty()) return r.fail(fail(ttrpc::code::internal, e));
+    if (auto e = mount_all(mounts, bundle / "rootfs"); !e.empty())
+      return r.fail(fail(ttrpc::code::internal, e));
     c->rootfs_mounted = true;
   }
   auto undo = [&](ttrpc::status st) {
@@ -197,10 +208,11 @@ void task_service::create(std::string_view payload, ttrpc::responder& r) {
   if (!created) return undo(runc_failure("create", created.error()));
   auto pid = runcpp::read_pid_file(bundle / "init.pid");
   const process_key key{req.id(), ""};
-  std::string io_error = pid ? c->init.io.started(loop_, [this, key] {
-    ledger_.io_drained(key);
-    report_exits();
-  })
+  std::string io_error = pid ? c->init.io.started(loop_,
+                                                  [this, key] {
+                                                    ledger_.io_drained(key);
+                                                    report_exits();
+                                                  })
                              : "pid file: " + pid.error().message();
   if (!io_error.empty()) {
     (void)c->runc.remove(req.id(), {.force = true});
@@ -252,11 +264,9 @@ void task_service::start_exec(container& c, process& p, ttrpc::responder& r) {
     return r.fail(fail(ttrpc::code::failed_precondition, "container " + c.id + " init process has exited"));
   }
   const std::filesystem::path pid_file = c.bundle / (p.exec_id + ".pid");
-  auto ran = c.runc.exec(c.id, *p.spec,
-                         {.io = p.io.runc_io(),
-                          .pid_file = pid_file,
-                          .console_socket = p.io.console_socket(),
-                          .detach = true});
+  auto ran = c.runc.exec(
+      c.id, *p.spec,
+      {.io = p.io.runc_io(), .pid_file = pid_file, .console_socket = p.io.console_socket(), .detach = true});
   if (!ran) {
     p.io.close();  // ctr waits for EOF on its fifos before it deletes the exec
     return r.fail(runc_failure("exec", ran.error()));
@@ -266,10 +276,12 @@ void task_service::start_exec(container& c, process& p, ttrpc::responder& r) {
   const process_key key{c.id, p.exec_id};
   ledger_.track(key, *pid, p.io.copies_output());
   p.started = true;
-  if (auto e = p.io.started(loop_, [this, key] {
-    ledger_.io_drained(key);
-    report_exits();
-  }); !e.empty()) {
+  if (auto e = p.io.started(loop_,
+                            [this, key] {
+                              ledger_.io_drained(key);
+                              report_exits();
+                            });
+      !e.empty()) {
     ::kill(*pid, SIGKILL);
     return r.fail(fail(ttrpc::code::internal, e));
   }
@@ -410,7 +422,8 @@ void task_service::remove(std::string_view payload, ttrpc::responder& r) {
     c.execs.erase(req.exec_id());
     return reply(r, resp);
   }
-  if (auto d = c.runc.remove(c.id, {.force = !p->started}); !d && d.error().code() != runcpp::errc::not_found) {
+  if (auto d = c.runc.remove(c.id, {.force = !p->started});
+      !d && d.error().code() != runcpp::errc::not_found) {
     return r.fail(runc_failure("delete", d.error()));
   }
   if (c.rootfs_mounted) unmount_all(c.bundle / "rootfs");

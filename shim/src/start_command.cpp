@@ -54,8 +54,9 @@ pid_t spawn_daemon(const flags& f, const std::string& address, int listener) {
   // Above the target fds, so that dup2 onto 3 always makes a fresh, inheritable copy.
   unique_fd high(::fcntl(listener, F_DUPFD_CLOEXEC, 10));
   if (!high) throw std::runtime_error(errno_text("fcntl"));
-  std::vector<std::string> args = {"containerd-shim-runcpp-v1", "-namespace", f.ns, "-id", f.id, "-address",
-                                   f.address, "-publish-binary", f.publish_binary, "-socket", address};
+  std::vector<std::string> args = {
+      "containerd-shim-runcpp-v1", "-namespace",     f.ns,      "-id",  f.id, "-address", f.address,
+      "-publish-binary",           f.publish_binary, "-socket", address};
   if (f.debug) args.push_back("-debug");
   std::vector<char*> argv;
   for (auto& a : args) argv.push_back(a.data());

@@ -64,11 +64,12 @@ std::string process_stdio::started(ttrpc::loop& l, std::function<void()> on_outp
   err_write_.reset();
   if (!paths_.terminal) {
     out_write_.reset();
-    if (in_fifo_) in_pump_ = std::make_unique<pump>(l, std::move(in_fifo_), std::move(in_pipe_write_), nullptr);
+    if (in_fifo_)
+      in_pump_ = std::make_unique<pump>(l, std::move(in_fifo_), std::move(in_pipe_write_), nullptr);
     return {};
   }
-  auto c = console_socket_->receive(
-      {.deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10)});
+  auto c =
+      console_socket_->receive({.deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10)});
   console_socket_.reset();
   if (!c) return "console: " + c.error().message();
   console_.emplace(std::move(*c));
@@ -77,8 +78,8 @@ std::string process_stdio::started(ttrpc::loop& l, std::function<void()> on_outp
                                        std::move(out_write_), std::move(on_output_end));
   }
   if (in_fifo_) {
-    in_pump_ = std::make_unique<pump>(l, std::move(in_fifo_), unique_fd(::fcntl(console_->fd(), F_DUPFD_CLOEXEC, 3)),
-                                      nullptr);
+    in_pump_ = std::make_unique<pump>(l, std::move(in_fifo_),
+                                      unique_fd(::fcntl(console_->fd(), F_DUPFD_CLOEXEC, 3)), nullptr);
   }
   return {};
 }
@@ -88,7 +89,8 @@ void process_stdio::close() noexcept {
   out_pump_.reset();
   console_.reset();
   console_socket_.reset();
-  for (unique_fd* fd : {&out_write_, &err_write_, &out_keep_, &err_keep_, &in_fifo_, &in_pipe_read_, &in_pipe_write_}) {
+  for (unique_fd* fd :
+       {&out_write_, &err_write_, &out_keep_, &err_keep_, &in_fifo_, &in_pipe_read_, &in_pipe_write_}) {
     fd->reset();
   }
 }

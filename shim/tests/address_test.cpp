@@ -16,11 +16,15 @@ namespace {
 TEST(ShimSha256, KnownVectors) {
   EXPECT_EQ(sha256_hex(""), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
   EXPECT_EQ(sha256_hex("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
-  EXPECT_EQ(sha256_hex(std::string(1000, 'a')), "41edece42d63e8d9bf515a9ba6932e1c20cbc9f5a5d134645adb5db1b9737ea3");
+  EXPECT_EQ(sha256_hex(std::string(1000, 'a')),
+            "41edece42d63e8d9bf515a9ba6932e1c20cbc9f5a5d134645adb5db1b9737ea3");
   // Padding edges: 55 bytes fit one block, 56 need two, 64 is a full block.
-  EXPECT_EQ(sha256_hex(std::string(55, 'x')), "d5e285683cd4efc02d021a5c62014694958901005d6f71e89e0989fac77e4072");
-  EXPECT_EQ(sha256_hex(std::string(56, 'x')), "04c26261370ee7541549d16dee320c723e3fd14671e66a099afe0a377c16888e");
-  EXPECT_EQ(sha256_hex(std::string(64, 'x')), "7ce100971f64e7001e8fe5a51973ecdfe1ced42befe7ee8d5fd6219506b5393c");
+  EXPECT_EQ(sha256_hex(std::string(55, 'x')),
+            "d5e285683cd4efc02d021a5c62014694958901005d6f71e89e0989fac77e4072");
+  EXPECT_EQ(sha256_hex(std::string(56, 'x')),
+            "04c26261370ee7541549d16dee320c723e3fd14671e66a099afe0a377c16888e");
+  EXPECT_EQ(sha256_hex(std::string(64, 'x')),
+            "7ce100971f64e7001e8fe5a51973ecdfe1ced42befe7ee8d5fd6219506b5393c");
 }
 
 TEST(ShimAddress, GoShimConvention) {
@@ -50,7 +54,8 @@ TEST(ShimAddress, SocketPath) {
 TEST(ShimAddress, GroupingLabels) {
   EXPECT_EQ(grouping_id({}, "web"), "web");
   EXPECT_EQ(grouping_id({{"io.kubernetes.cri.sandbox-id", "pod1"}}, "web"), "pod1");
-  EXPECT_EQ(grouping_id({{"io.kubernetes.cri.sandbox-id", "pod1"}, {"io.containerd.runc.v2.group", "g"}}, "web"),
+  EXPECT_EQ(grouping_id({{"io.kubernetes.cri.sandbox-id", "pod1"}, {"io.containerd.runc.v2.group", "g"}},
+                        "web"),
             "g");
   EXPECT_EQ(grouping_id({{"io.containerd.runc.v2.group", ""}}, "web"), "web");
 }

@@ -13,11 +13,12 @@ std::string bytes(std::initializer_list<unsigned> b) {
 
 TEST(ShimProto, DeleteResponseMatchesTheGoShimsBytes) {
   // Captured from containerd-shim-runc-v2 `delete` (research notes §1.4): pid 10024, 137, exited_at.
-  const auto at = std::chrono::system_clock::time_point(std::chrono::duration_cast<std::chrono::system_clock::duration>(
-      std::chrono::seconds(1796287463) + std::chrono::nanoseconds(272049480)));
+  const auto at =
+      std::chrono::system_clock::time_point(std::chrono::duration_cast<std::chrono::system_clock::duration>(
+          std::chrono::seconds(1796287463) + std::chrono::nanoseconds(272049480)));
   EXPECT_EQ(encode_delete_response(10024, 137, at),
-            bytes({0x08, 0xa8, 0x4e, 0x10, 0x89, 0x01, 0x1a, 0x0c, 0x08, 0xe7, 0xd7, 0xc4, 0xd8, 0x06, 0x10, 0xc8,
-                   0xca, 0xdc, 0x81, 0x01}));
+            bytes({0x08, 0xa8, 0x4e, 0x10, 0x89, 0x01, 0x1a, 0x0c, 0x08, 0xe7,
+                   0xd7, 0xc4, 0xd8, 0x06, 0x10, 0xc8, 0xca, 0xdc, 0x81, 0x01}));
 }
 
 TEST(ShimProto, ConnectRequestFieldNumbers) {
@@ -44,7 +45,8 @@ TEST(ShimProto, AnyTypeUrlHasNoPrefix) {
 
 TEST(ShimProto, Timestamps) {
   google::protobuf::Timestamp ts;
-  set_timestamp(ts, std::chrono::system_clock::time_point(std::chrono::seconds(5)) + std::chrono::microseconds(7));
+  set_timestamp(ts, std::chrono::system_clock::time_point(std::chrono::seconds(5)) +
+                        std::chrono::microseconds(7));
   EXPECT_EQ(ts.seconds(), 5);
   EXPECT_EQ(ts.nanos(), 7000);
 }

@@ -20,7 +20,9 @@ struct fifo_dir {
     for (const char* n : {"in", "out", "err"}) ::mkfifo((dir / n).c_str(), 0600);
   }
   ~fifo_dir() { std::filesystem::remove_all(dir); }
-  stdio_paths paths() const { return {(dir / "in").string(), (dir / "out").string(), (dir / "err").string(), false}; }
+  stdio_paths paths() const {
+    return {(dir / "in").string(), (dir / "out").string(), (dir / "err").string(), false};
+  }
 };
 
 TEST(ShimStdio, ContainerWritesStraightIntoTheFifo) {
