@@ -9,7 +9,6 @@
 #pragma once
 
 #include <chrono>
-#include <compare>
 #include <cstddef>
 #include <cstdint>
 #include <deque>
@@ -25,7 +24,11 @@ struct process_key {
   std::string container;
   std::string exec;
   bool is_init() const noexcept { return exec.empty(); }
-  friend auto operator<=>(const process_key&, const process_key&) = default;
+  friend bool operator==(const process_key&, const process_key&) = default;
+  /// By container, then exec id: a container's init sorts before its execs.
+  friend bool operator<(const process_key& a, const process_key& b) {
+    return a.container != b.container ? a.container < b.container : a.exec < b.exec;
+  }
 };
 
 /// One exit: the status as containerd wants it (code, or 128+signal) and when.

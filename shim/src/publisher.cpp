@@ -11,12 +11,12 @@ constexpr auto forward_timeout = std::chrono::seconds(5);
 publisher::publisher(ttrpc::loop& l, std::string socket_path, std::string ns)
     : loop_(l), client_(l, std::move(socket_path)), ns_(std::move(ns)) {}
 
-void publisher::enqueue(std::string topic, google::protobuf::Any event) {
+void publisher::enqueue(const std::string& topic, google::protobuf::Any event) {
   ::containerd::services::events::ttrpc::v1::ForwardRequest req;
   auto* env = req.mutable_envelope();
   set_timestamp(*env->mutable_timestamp(), std::chrono::system_clock::now());
   env->set_namespace_(ns_);
-  env->set_topic(std::move(topic));
+  env->set_topic(topic);
   *env->mutable_event() = std::move(event);
   queue_.push_back({req.SerializeAsString(), 0});
   if (!sending_) send_front();
@@ -29,7 +29,8 @@ void publisher::send_front() {
   }
   sending_ = true;
   client_.call("containerd.services.events.ttrpc.v1.Events", "Forward", queue_.front().payload,
-               forward_timeout, {{"containerd-namespace-ttrpc", ns_}}, [this](ttrpc::status st, std::string) {
+               forward_timeout, {{"containerd-namespace-ttrpc", ns_}},
+               [this](const ttrpc::status& st, const std::string&) {
                  sending_ = false;
                  item& front = queue_.front();
                  if (st.ok() || ++front.attempts >= max_attempts) {

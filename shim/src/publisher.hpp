@@ -25,8 +25,8 @@ class publisher {
 
   /// Queues one event (a containerd.events.* message) under `topic` ("/tasks/exit").
   template <class Event>
-  void publish(std::string topic, const Event& e) {
-    enqueue(std::move(topic), pack(e));
+  void publish(const std::string& topic, const Event& e) {
+    enqueue(topic, pack(e));
   }
   /// Whether every queued event was sent (or dropped).
   bool idle() const noexcept { return queue_.empty(); }
@@ -38,7 +38,7 @@ class publisher {
     std::string payload;  ///< serialized ForwardRequest
     int attempts = 0;
   };
-  void enqueue(std::string topic, google::protobuf::Any event);
+  void enqueue(const std::string& topic, google::protobuf::Any event);
   void send_front();
 
   ttrpc::loop& loop_;

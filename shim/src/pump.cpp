@@ -10,7 +10,7 @@
 namespace runcpp::shim {
 namespace {
 
-constexpr std::size_t chunk = 64 * 1024;
+constexpr std::size_t chunk = std::size_t{64} * 1024;
 
 void set_nonblocking(int fd) {
   int fl = ::fcntl(fd, F_GETFL);

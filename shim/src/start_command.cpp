@@ -59,6 +59,7 @@ pid_t spawn_daemon(const flags& f, const std::string& address, int listener) {
       "-publish-binary",           f.publish_binary, "-socket", address};
   if (f.debug) args.push_back("-debug");
   std::vector<char*> argv;
+  argv.reserve(args.size() + 1);
   for (auto& a : args) argv.push_back(a.data());
   argv.push_back(nullptr);
 
