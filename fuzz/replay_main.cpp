@@ -31,6 +31,9 @@ int fuzz_pid_file(const std::uint8_t*, std::size_t);
 int fuzz_runtime_log(const std::uint8_t*, std::size_t);
 int fuzz_spec_json(const std::uint8_t*, std::size_t);
 int fuzz_cmsg(const std::uint8_t*, std::size_t);
+#ifdef RUNCPP_FUZZ_TTRPC
+int fuzz_ttrpc_frame(const std::uint8_t*, std::size_t);
+#endif
 }
 
 namespace {
@@ -54,6 +57,9 @@ constexpr target targets[] = {
     {"runtime_log", fuzz_runtime_log},
     {"spec_json", fuzz_spec_json},
     {"cmsg", fuzz_cmsg},
+#ifdef RUNCPP_FUZZ_TTRPC
+    {"ttrpc_frame", fuzz_ttrpc_frame},
+#endif
 };
 
 int usage() {

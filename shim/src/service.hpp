@@ -1,0 +1,87 @@
+// containerd.task.v2.Task on the shim's loop. Every handler runs on the loop
+// thread; runc calls (create, start, exec, kill, delete, pause, resume, ps)
+// block it for as long as runc runs (tens of ms), which is what the Go shim's
+// callers see too: there is no thread per request. Wait keeps its responder
+// until the exit is reported. Stats, Update and Checkpoint are not registered:
+// the server answers them Unimplemented.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <runcpp/client.hpp>
+#include <runcpp/reaper.hpp>
+#include <runcpp/spec.hpp>
+#include <runcpp/ttrpc/loop.hpp>
+#include <runcpp/ttrpc/server.hpp>
+
+#include "exits.hpp"
+#include "publisher.hpp"
+#include "stdio.hpp"
+
+namespace runcpp::shim {
+
+/// What the daemon knows when it starts.
+struct service_config {
+  std::string ns;                     ///< containerd namespace
+  std::string runc_root;              ///< default runc --root (/run/containerd/runcpp/<ns>)
+  std::function<void()> on_shutdown;  ///< the last container is gone and Shutdown came
+};
+
+class task_service {
+ public:
+  task_service(ttrpc::loop& l, publisher& pub, std::shared_ptr<runcpp::reaper> reaper, service_config cfg);
+  ~task_service();
+  /// Registers the Task methods on `s`.
+  void register_on(ttrpc::server& s);
+  /// Call when the reaper subscription's fd is readable: collects and reports exits.
+  void drain_exits();
+  /// The subscription whose pollable() fd the daemon watches.
+  runcpp::reaper::subscription& exits() noexcept { return *sub_; }
+
+ private:
+  struct process;
+  struct container;
+  using handler = void (task_service::*)(std::string_view, ttrpc::responder&);
+
+  void create(std::string_view payload, ttrpc::responder& r);
+  void start(std::string_view payload, ttrpc::responder& r);
+  void wait(std::string_view payload, ttrpc::responder& r);
+  void state(std::string_view payload, ttrpc::responder& r);
+  void connect(std::string_view payload, ttrpc::responder& r);
+  void kill(std::string_view payload, ttrpc::responder& r);
+  void remove(std::string_view payload, ttrpc::responder& r);
+  void exec(std::string_view payload, ttrpc::responder& r);
+  void resize_pty(std::string_view payload, ttrpc::responder& r);
+  void close_io(std::string_view payload, ttrpc::responder& r);
+  void pids(std::string_view payload, ttrpc::responder& r);
+  void pause(std::string_view payload, ttrpc::responder& r);
+  void resume(std::string_view payload, ttrpc::responder& r);
+  void shutdown(std::string_view payload, ttrpc::responder& r);
+
+  container* find(const std::string& id);
+  process* find(const std::string& id, const std::string& exec_id, ttrpc::responder& r);
+  process* lookup(const process_key& key);
+  void start_exec(container& c, process& p, ttrpc::responder& r);
+  void report_exits();
+  void report(const reported_exit& e);
+  void kill_all_after_init_exit();
+  void watch_drain(const process_key& key);
+
+  ttrpc::loop& loop_;
+  publisher& pub_;
+  std::shared_ptr<runcpp::reaper> reaper_;
+  std::shared_ptr<runcpp::reaper::subscription> sub_;
+  service_config cfg_;
+  exit_ledger ledger_;
+  std::map<std::string, std::unique_ptr<container>> containers_;
+  bool shutting_down_ = false;
+};
+
+}  // namespace runcpp::shim

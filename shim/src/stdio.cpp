@@ -1,0 +1,109 @@
+#include "stdio.hpp"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+namespace runcpp::shim {
+namespace {
+
+std::string errno_text(std::string_view what, const std::string& path) {
+  return std::string(what) + " " + path + ": " + std::strerror(errno);
+}
+
+// A writer on a fifo (or any file) that the client created: a read end first so
+// that the non-blocking write open cannot fail with ENXIO, then the write end,
+// made blocking again for the container.
+std::string open_output(const std::string& path, unique_fd& write_end, unique_fd& keep) {
+  if (path.empty()) return {};
+  if (path.find("://") != std::string::npos) return "unsupported stdio URI " + path + " (only fifo paths)";
+  keep.reset(::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC));
+  if (!keep) return errno_text("open", path);
+  write_end.reset(::open(path.c_str(), O_WRONLY | O_NONBLOCK | O_CLOEXEC));
+  if (!write_end) return errno_text("open", path);
+  int fl = ::fcntl(write_end.get(), F_GETFL);
+  ::fcntl(write_end.get(), F_SETFL, fl & ~O_NONBLOCK);
+  return {};
+}
+
+}  // namespace
+
+std::string process_stdio::open(const stdio_paths& paths) {
+  paths_ = paths;
+  if (!paths.in.empty()) {
+    in_fifo_.reset(::open(paths.in.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC));
+    if (!in_fifo_) return errno_text("open", paths.in);
+  }
+  if (paths.terminal) {
+    auto sock = runcpp::console_socket::temporary();
+    if (!sock) return "console socket: " + sock.error().message();
+    console_socket_ = std::move(*sock);
+    if (paths.out.empty()) return {};
+    // The copy from the master writes here; the kept read end makes the open non-blocking.
+    return open_output(paths.out, out_write_, out_keep_);
+  }
+  if (!paths.in.empty()) {
+    int p[2];
+    if (::pipe2(p, O_CLOEXEC) != 0) return errno_text("pipe2", "stdin");
+    in_pipe_read_.reset(p[0]);
+    in_pipe_write_.reset(p[1]);
+  }
+  if (auto e = open_output(paths.out, out_write_, out_keep_); !e.empty()) return e;
+  return open_output(paths.err, err_write_, err_keep_);
+}
+
+std::shared_ptr<runcpp::io> process_stdio::runc_io() const {
+  if (paths_.terminal) return runcpp::null_io();
+  return runcpp::fd_io(in_pipe_read_.get(), out_write_.get(), err_write_.get());
+}
+
+std::string process_stdio::started(ttrpc::loop& l, std::function<void()> on_output_end) {
+  in_pipe_read_.reset();
+  err_write_.reset();
+  if (!paths_.terminal) {
+    out_write_.reset();
+    if (in_fifo_)
+      in_pump_ = std::make_unique<pump>(l, std::move(in_fifo_), std::move(in_pipe_write_), nullptr);
+    return {};
+  }
+  auto c =
+      console_socket_->receive({.deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10)});
+  console_socket_.reset();
+  if (!c) return "console: " + c.error().message();
+  console_.emplace(std::move(*c));
+  if (out_write_) {
+    out_pump_ = std::make_unique<pump>(l, unique_fd(::fcntl(console_->fd(), F_DUPFD_CLOEXEC, 3)),
+                                       std::move(out_write_), std::move(on_output_end));
+  }
+  if (in_fifo_) {
+    in_pump_ = std::make_unique<pump>(l, std::move(in_fifo_),
+                                      unique_fd(::fcntl(console_->fd(), F_DUPFD_CLOEXEC, 3)), nullptr);
+  }
+  return {};
+}
+
+void process_stdio::close() noexcept {
+  in_pump_.reset();
+  out_pump_.reset();
+  console_.reset();
+  console_socket_.reset();
+  for (unique_fd* fd :
+       {&out_write_, &err_write_, &out_keep_, &err_keep_, &in_fifo_, &in_pipe_read_, &in_pipe_write_}) {
+    fd->reset();
+  }
+}
+
+void process_stdio::close_stdin() {
+  if (in_pump_) in_pump_->close_source();
+  in_pipe_write_.reset();
+}
+
+std::string process_stdio::resize(unsigned rows, unsigned cols) const {
+  if (!console_) return "the process has no terminal";
+  auto r = console_->resize(static_cast<unsigned short>(rows), static_cast<unsigned short>(cols));
+  return r ? std::string{} : r.error().message();
+}
+
+}  // namespace runcpp::shim

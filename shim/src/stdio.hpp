@@ -1,0 +1,69 @@
+// A container process's stdio as containerd hands it over: paths of fifos the
+// client (ctr, CRI) created, or a terminal.
+//  - stdout/stderr fifos: opened for writing and given to runc (and so to the
+//    container) as they are, no copy; a read end is kept open so that the
+//    container never gets EPIPE when the client goes away (the Go shim does the same).
+//  - stdin fifo: opened O_RDONLY|O_NONBLOCK and copied by a pump into a pipe
+//    whose read end is the container's stdin; EOF on the fifo or CloseIO closes it.
+//  - terminal: runc sends the pty master over a console socket; one pump copies
+//    the master to the stdout fifo, another the stdin fifo to the master.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include <runcpp/fd.hpp>
+#include <runcpp/io.hpp>
+#include <runcpp/socket.hpp>
+#include <runcpp/ttrpc/loop.hpp>
+
+#include "pump.hpp"
+
+namespace runcpp::shim {
+
+/// The stdio paths of a Create or Exec request.
+struct stdio_paths {
+  std::string in, out, err;
+  bool terminal = false;
+};
+
+class process_stdio {
+ public:
+  /// Opens the fifos (and the console socket for a terminal). Returns "" or the
+  /// one-line reason. Blocks only on opening files the client already created.
+  std::string open(const stdio_paths& paths);
+  /// For runc's create/exec options.
+  std::shared_ptr<runcpp::io> runc_io() const;
+  runcpp::console_socket* console_socket() const noexcept { return console_socket_.get(); }
+
+  /// After runc created the process: closes the container's ends held here,
+  /// receives the pty master (terminal) and starts the pumps on `l`.
+  /// `on_output_end` runs when the terminal's output copy ended (never for fifos:
+  /// the container writes into them directly). Returns "" or the reason.
+  std::string started(ttrpc::loop& l, std::function<void()> on_output_end);
+  /// Whether an output copy must end before the process's exit is reported.
+  bool copies_output() const noexcept { return paths_.terminal && !paths_.out.empty(); }
+
+  /// Closes every fd and stops the copies (the process failed to start): the
+  /// client's readers see EOF.
+  void close() noexcept;
+  /// CloseIO: the container's stdin reaches EOF once what was read is written.
+  void close_stdin();
+  /// ResizePty. Returns "" or the reason (no terminal, ioctl failure).
+  std::string resize(unsigned rows, unsigned cols) const;
+  const stdio_paths& paths() const noexcept { return paths_; }
+
+ private:
+  stdio_paths paths_;
+  unique_fd out_write_, err_write_;  ///< the container's stdout/stderr, closed after start (fifos)
+  unique_fd out_keep_, err_keep_;    ///< read ends kept open while the process lives
+  unique_fd in_fifo_;                ///< the stdin fifo (read end)
+  unique_fd in_pipe_read_, in_pipe_write_;
+  std::unique_ptr<runcpp::console_socket> console_socket_;
+  std::optional<runcpp::console> console_;
+  std::unique_ptr<pump> in_pump_, out_pump_;
+};
+
+}  // namespace runcpp::shim
