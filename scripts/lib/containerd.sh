@@ -115,7 +115,10 @@ ctrd_stop() {
   for ns in $(ls "$dir/state/io.containerd.runtime.v2.task" 2> /dev/null); do
     local id
     for id in $(ls "$dir/state/io.containerd.runtime.v2.task/$ns" 2> /dev/null); do
-      runc --root "/run/containerd/runc/$ns" delete --force "$id" > /dev/null 2>&1
+      local root
+      for root in /run/containerd/runc /run/containerd/runcpp; do
+        runc --root "$root/$ns" delete --force "$id" > /dev/null 2>&1
+      done
     done
   done
   # Mounts under DIR, deepest first.

@@ -286,7 +286,7 @@ do_leftovers() {
   [[ -z $x ]] || { echo "shim processes left: $x" >&2; bad=1; }
   x=$(awk -v d="$DIR/" 'index($2, d) == 1 { print $2 }' /proc/mounts)
   [[ -z $x ]] || { echo "mounts left: $x" >&2; bad=1; }
-  x=$(runc --root "/run/containerd/runc/$NS" list -q 2> /dev/null)
+  x=$(runc --root "/run/containerd/runc/$NS" list -q 2> /dev/null; runc --root "/run/containerd/runcpp/$NS" list -q 2> /dev/null)
   [[ -z $x ]] || { echo "runc containers left: $x" >&2; bad=1; }
   x=$(find "$DIR/fifo" -mindepth 1 2> /dev/null)
   [[ -z $x ]] || { echo "fifos left: $x" >&2; bad=1; }
