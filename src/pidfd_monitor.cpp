@@ -1,5 +1,6 @@
 // The default process_monitor: posix_spawn + pidfd. No signal handlers, no
-// waitpid(-1), no global state.
+// waitpid(-1). While a runcpp::reaper runs, which reaps every child of the
+// process, it starts children through that reaper instead.
 #include <fcntl.h>
 #include <spawn.h>
 // glibc 2.36's <sys/pidfd.h> lacks extern "C" guards.
@@ -17,6 +18,7 @@ extern "C" {
 #include <runcpp/process_monitor.hpp>
 
 #include "fd.hpp"
+#include "reaper_internal.hpp"
 #include "spawn.hpp"
 
 namespace runcpp {
@@ -46,6 +48,10 @@ class pidfd_child final : public child_process {
     do {
       rc = ::waitid(P_PIDFD, static_cast<id_t>(pidfd_.get()), &info, WEXITED | WNOHANG);
     } while (rc != 0 && errno == EINTR);
+    if (rc != 0 && errno == ECHILD)  // the pidfd still polls readable: a waiter ends here, not hangs
+      return sys_error(errc::io_error, "waitid(P_PIDFD): pid " + std::to_string(pid_) +
+                                           " was reaped by other code in this process (a waitpid(-1), or a "
+                                           "SIGCHLD set to SIG_IGN); its exit status is lost");
     if (rc != 0) return sys_error(errc::io_error, "waitid(P_PIDFD)");
     if (info.si_pid == 0) return std::optional<exit_status>{};
     if (info.si_code == CLD_EXITED)
@@ -68,10 +74,16 @@ class pidfd_child final : public child_process {
   std::optional<exit_status> status_;
 };
 
+// A posix_spawn child, for where clone3 is refused.
 result<std::unique_ptr<child_process>> adopt(int pid) {
   int pidfd = ::pidfd_open(pid, 0);
   if (pidfd < 0) {
-    int err = errno;
+    const int err = errno;
+    // ESRCH: already reaped by someone else (a zombie still has a pidfd), so
+    // the pid may be another process's now: never signal it.
+    if (err == ESRCH)
+      return sys_error(errc::spawn_failed, "pidfd_open: reaped by other code in this process", err);
+    // Not reaped (we did not, and SIGCHLD is not ignored): the pid is ours.
     ::kill(pid, SIGKILL);
     while (::waitpid(pid, nullptr, 0) < 0 && errno == EINTR) {
     }
@@ -83,6 +95,11 @@ result<std::unique_ptr<child_process>> adopt(int pid) {
 class pidfd_monitor final : public process_monitor {
  public:
   result<std::unique_ptr<child_process>> start(const spawn_request& req) override {
+    // A reaper would collect our child's exit before waitid(P_PIDFD) could:
+    // its children are safe from it.
+    if (auto r = detail::running_reaper()) return r->start(req);
+    // With SIGCHLD ignored the kernel would reap it before we learn its status.
+    if (auto reaps = detail::check_sigchld_reaps(); !reaps) return std::move(reaps).error();
     auto pid = detail::spawn_process(req);
     if (!pid) return std::move(pid).error();
     return adopt(*pid);
