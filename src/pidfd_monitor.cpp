@@ -27,6 +27,10 @@ namespace {
 using detail::sys_error;
 using detail::unique_fd;
 
+// pidfd_send_signal to the process group whose leader the pidfd names (Linux
+// 6.9); older kernels say EINVAL.
+constexpr unsigned int signal_process_group = 1U << 2;
+
 class pidfd_child final : public child_process {
  public:
   pidfd_child(int pid, unique_fd pidfd) : pid_(pid), pidfd_(std::move(pidfd)) {}
@@ -48,10 +52,12 @@ class pidfd_child final : public child_process {
     do {
       rc = ::waitid(P_PIDFD, static_cast<id_t>(pidfd_.get()), &info, WEXITED | WNOHANG);
     } while (rc != 0 && errno == EINTR);
-    if (rc != 0 && errno == ECHILD)  // the pidfd still polls readable: a waiter ends here, not hangs
+    if (rc != 0 && errno == ECHILD) {  // the pidfd still polls readable: a waiter ends here, not hangs
+      reaped_elsewhere_ = true;
       return sys_error(errc::io_error, "waitid(P_PIDFD): pid " + std::to_string(pid_) +
                                            " was reaped by other code in this process (a waitpid(-1), or a "
                                            "SIGCHLD set to SIG_IGN); its exit status is lost");
+    }
     if (rc != 0) return sys_error(errc::io_error, "waitid(P_PIDFD)");
     if (info.si_pid == 0) return std::optional<exit_status>{};
     if (info.si_code == CLD_EXITED)
@@ -62,8 +68,12 @@ class pidfd_child final : public child_process {
   }
 
   result<void> signal(int sig, bool to_group) override {
-    if (status_) return {};  // reaped: the pid may belong to someone else now
-    int rc = to_group ? ::kill(-pid_, sig) : ::pidfd_send_signal(pidfd_.get(), sig, nullptr, 0);
+    // Reaped: the pid may belong to someone else now.
+    if (status_ || reaped_elsewhere_) return {};
+    int rc = ::pidfd_send_signal(pidfd_.get(), sig, nullptr, to_group ? signal_process_group : 0);
+    // Before Linux 6.9 a group is reached by pid: the group of a leader we
+    // have not reaped, so not a recycled one.
+    if (rc != 0 && errno == EINVAL && to_group) rc = ::kill(-pid_, sig);
     if (rc != 0 && errno != ESRCH) return sys_error(errc::io_error, "signal " + std::to_string(sig));
     return {};
   }
@@ -72,18 +82,26 @@ class pidfd_child final : public child_process {
   int pid_;
   unique_fd pidfd_;
   std::optional<exit_status> status_;
+  bool reaped_elsewhere_ = false;  // try_wait saw ECHILD: nothing is ours to signal
 };
 
-// A posix_spawn child, for where clone3 is refused.
+// Watches a child just spawned through its pidfd.
 result<std::unique_ptr<child_process>> adopt(int pid) {
   int pidfd = ::pidfd_open(pid, 0);
   if (pidfd < 0) {
     const int err = errno;
-    // ESRCH: already reaped by someone else (a zombie still has a pidfd), so
-    // the pid may be another process's now: never signal it.
-    if (err == ESRCH)
-      return sys_error(errc::spawn_failed, "pidfd_open: reaped by other code in this process", err);
-    // Not reaped (we did not, and SIGCHLD is not ignored): the pid is ours.
+    // Only a child we have not reaped (running, or a zombie) is ours to
+    // signal; one that other code reaped is gone, and its pid may be another
+    // process's by now.
+    siginfo_t info{};
+    int rc;
+    do {
+      rc = ::waitid(P_PID, static_cast<id_t>(pid), &info, WEXITED | WNOHANG | WNOWAIT);
+    } while (rc != 0 && errno == EINTR);
+    if (rc != 0)
+      return sys_error(errc::spawn_failed,
+                       "pidfd_open: pid " + std::to_string(pid) + " was reaped by other code in this process",
+                       err);
     ::kill(pid, SIGKILL);
     while (::waitpid(pid, nullptr, 0) < 0 && errno == EINTR) {
     }
