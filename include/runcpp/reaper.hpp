@@ -128,7 +128,9 @@ class reaper final : public process_monitor {
   /// eventfd made readable when the reaper thread collected the exit; try_wait() only reads what the thread
   /// stored (it never waits itself, so never sees ECHILD). signal() never reaches a recycled pid. Dropping a
   /// child_process whose child still runs SIGKILLs it and waits until its exit was collected. The exit is
-  /// also delivered to every subscription, before the child_process sees it.
+  /// also delivered to every subscription that selects it (exit_filter::all), before the
+  /// child_process sees it. While this reaper is the newest alive, make_pidfd_monitor()'s
+  /// start() calls this one, so its children count as started here.
   /// Errors: errc::spawn_failed, also, with nothing started, when SIGCHLD is ignored in this
   /// process (SIG_IGN or SA_NOCLDWAIT: the kernel would reap the child before the reaper).
   /// If other code reaps a child anyway (the disposition changed later, a waitpid(-1)), the
