@@ -1,6 +1,7 @@
 // runcpp::reaper: a process_monitor for subreapers. One thread is the only
-// place in the process that reaps; every exit goes to every subscription and,
-// for children started through start(), to their child_process.
+// place in the process that reaps; every exit goes to every subscription whose
+// filter selects it (bounded queues: overflow is counted) and, for children
+// started through start(), to their child_process.
 //
 // Locking: core::mu guards the registry of started children, the list of
 // subscriptions, the count of spawns in progress and the thread's state.
@@ -21,6 +22,13 @@
 // the common case, never wait for spawns.
 //
 // Each subscription has its own mutex (taken after core::mu, never before).
+//
+// Lost children: waitid(P_ALL) fails with ECHILD only when this process has no
+// child left (the default monitor's children, which have no exit signal, do not
+// count). A registered child is then gone, reaped by someone else (an ignored
+// SIGCHLD, a waitpid(-1) elsewhere); it is marked lost so that its waiters fail
+// instead of waiting forever. Only children registered before that waitid
+// began are judged (`spawns` unchanged, no spawn in progress).
 #include <runcpp/reaper.hpp>
 
 #include <fcntl.h>
@@ -47,6 +55,7 @@ extern "C" {
 #include <vector>
 
 #include "fd.hpp"
+#include "reaper_internal.hpp"
 #include "spawn.hpp"
 
 namespace runcpp {
@@ -94,7 +103,7 @@ struct child_record {
   // keep working.
   unique_fd exit_fd;
   // Guarded by core::mu.
-  bool dispatched = false;  // collected: the pid may be recycled from now on
+  bool dispatched = false;  // collected or lost: the pid may be recycled from now on
   bool awaited = false;     // a destructor waits on core::exit_cv
   // Written once before has_status is set (release): by the reaper thread, or
   // by the owner's thread when orphaned.
@@ -103,19 +112,30 @@ struct child_record {
   // The reaper thread stopped before this child exited: the child_process
   // reaps its own child (nobody else does any more).
   std::atomic<bool> orphaned{false};
+  // Reaped by someone else (see "Lost children" above): no status, ever.
+  std::atomic<bool> lost{false};
 };
 
 class subscription_state final : public reaper::subscription {
  public:
-  explicit subscription_state(unique_fd fd) noexcept : fd_(std::move(fd)) {}
+  subscription_state(unique_fd fd, subscribe_options opts) noexcept : fd_(std::move(fd)), opts_(opts) {}
 
-  void push(const exit_event& ev) {
+  // Whether this subscription wants the exit of a pid start() did (or did not) start.
+  bool selects(bool started) const noexcept { return !started || opts_.filter == exit_filter::all; }
+
+  // Queues `ev`; false (and counted) when the queue is full.
+  bool push(const exit_event& ev) {
     {
       std::lock_guard lock(mu_);
+      if (queue_.size() >= opts_.capacity) {
+        ++dropped_;
+        return false;
+      }
       queue_.push_back(ev);
       if (queue_.size() == 1) eventfd_raise(fd_.get());
     }
     cv_.notify_all();
+    return true;
   }
 
   result<exit_event> next(const call_context& ctx) override {
@@ -142,6 +162,16 @@ class subscription_state final : public reaper::subscription {
 
   int pollable() const noexcept override { return fd_.get(); }
 
+  std::size_t queued() const override {
+    std::lock_guard lock(mu_);
+    return queue_.size();
+  }
+
+  std::uint64_t dropped() const override {
+    std::lock_guard lock(mu_);
+    return dropped_;
+  }
+
  private:
   exit_event take_locked(std::deque<exit_event>::iterator it) {
     exit_event ev = *it;
@@ -162,9 +192,11 @@ class subscription_state final : public reaper::subscription {
   }
 
   const unique_fd fd_;  // readable iff queue_ is not empty
-  std::mutex mu_;
+  const subscribe_options opts_;
+  mutable std::mutex mu_;
   std::condition_variable_any cv_;  // any: waits honour a std::stop_token
-  std::deque<exit_event> queue_;
+  std::deque<exit_event> queue_;    // at most opts_.capacity
+  std::uint64_t dropped_ = 0;
 };
 
 // State shared by the reaper, its thread and the child_processes it started.
@@ -186,6 +218,7 @@ class core {
   phase state = phase::waiting;
   std::atomic<std::uint64_t> reaped{0};
   std::atomic<std::uint64_t> delivered{0};
+  std::atomic<std::uint64_t> dropped{0};
 
   // The thread's body.
   void run() {
@@ -201,6 +234,7 @@ class core {
       do {
         rc = ::waitid(P_ALL, 0, &info, WEXITED | WNOWAIT);
       } while (rc != 0 && errno == EINTR);
+      const int wait_errno = rc == 0 ? 0 : errno;
       lock.lock();
       if (rc == 0 && info.si_pid != 0) {
         const int pid = info.si_pid;
@@ -224,6 +258,7 @@ class core {
         continue;
       }
       // ECHILD: no child at all (any other error is treated alike).
+      if (wait_errno == ECHILD && spawns == seen && spawning == 0) lose_registered();
       if (stopping) {
         // A waker spawned after our waitid failed is collected here.
         if (waker_pid != 0) {
@@ -245,26 +280,45 @@ class core {
   // Under mu.
   void dispatch(int pid, exit_status status) {
     exit_event ev{pid, status, std::chrono::system_clock::now(), std::chrono::steady_clock::now()};
+    auto it = children.find(pid);
+    const bool started = it != children.end();
     // Subscriptions first: once a child_process sees its exit, so does every
-    // subscription.
+    // subscription that selects it.
     auto dead = [](const std::weak_ptr<subscription_state>& w) { return w.expired(); };
     for (const auto& weak : subscriptions) {
-      if (auto sub = weak.lock()) {
-        delivered.fetch_add(1, std::memory_order_relaxed);  // counted before it is seen
-        sub->push(ev);
+      auto sub = weak.lock();
+      if (!sub || !sub->selects(started)) continue;
+      // Counted before it is seen; undone if the queue was full.
+      delivered.fetch_add(1, std::memory_order_relaxed);
+      if (!sub->push(ev)) {
+        delivered.fetch_sub(1, std::memory_order_relaxed);
+        dropped.fetch_add(1, std::memory_order_relaxed);
       }
     }
     std::erase_if(subscriptions, dead);
-    if (auto it = children.find(pid); it != children.end()) {
-      auto rec = std::move(it->second);
-      children.erase(it);
-      delivered.fetch_add(1, std::memory_order_relaxed);
-      rec->dispatched = true;
-      rec->status = status;
-      rec->has_status.store(true, std::memory_order_release);
-      eventfd_raise(rec->exit_fd.get());
-      if (rec->awaited) exit_cv.notify_all();
+    if (!started) return;
+    auto rec = std::move(it->second);
+    children.erase(it);
+    delivered.fetch_add(1, std::memory_order_relaxed);
+    rec->status = status;
+    rec->has_status.store(true, std::memory_order_release);
+    release(*rec);
+  }
+
+  // Under mu: the record's pid is no longer ours; wake its waiters.
+  void release(child_record& rec) {
+    rec.dispatched = true;
+    eventfd_raise(rec.exit_fd.get());
+    if (rec.awaited) exit_cv.notify_all();
+  }
+
+  // Under mu, after ECHILD: every registered child was reaped by someone else.
+  void lose_registered() {
+    for (auto& [pid, rec] : children) {
+      rec->lost.store(true, std::memory_order_release);
+      release(*rec);
     }
+    children.clear();
   }
 
   // Under mu, as the thread ends: children not yet collected reap themselves.
@@ -313,6 +367,12 @@ class reaped_child final : public child_process {
 
   result<std::optional<exit_status>> try_wait() override {
     if (rec_->has_status.load(std::memory_order_acquire)) return std::optional<exit_status>(rec_->status);
+    if (rec_->lost.load(std::memory_order_acquire))
+      return error(errc::io_error,
+                   "pid " + std::to_string(rec_->pid) +
+                       " was reaped by other code in this process (SIGCHLD set to SIG_IGN or "
+                       "SA_NOCLDWAIT, or a waitpid(-1)), not by the reaper; its exit status is lost")
+          .with_cause(std::error_code(ECHILD, std::generic_category()));
     if (!rec_->orphaned.load(std::memory_order_acquire)) return std::optional<exit_status>{};
     // The reaper stopped: this thread is the only one that reaps this child.
     siginfo_t info{};
@@ -358,7 +418,30 @@ int spawn_waker() {
   return pid > 0 ? static_cast<int>(pid) : 0;
 }
 
+// The reapers created in this process (see detail::running_reaper()).
+struct reaper_registry {
+  std::mutex mu;
+  std::vector<std::weak_ptr<reaper>> created;  // expired ones are dropped on the next add
+};
+
+reaper_registry& registry() {
+  static reaper_registry r;  // built on first use, so never before it is needed
+  return r;
+}
+
 }  // namespace
+
+namespace detail {
+
+std::shared_ptr<reaper> running_reaper() {
+  auto& reg = registry();
+  std::lock_guard lock(reg.mu);
+  for (auto it = reg.created.rbegin(); it != reg.created.rend(); ++it)
+    if (auto r = it->lock()) return r;
+  return nullptr;
+}
+
+}  // namespace detail
 
 class reaper::impl {
  public:
@@ -412,13 +495,19 @@ result<std::shared_ptr<reaper>> reaper::create(reaper_options opts) {
     return error(errc::io_error, std::string("cannot start the reaper thread: ") + e.what())
         .with_cause(e.code());
   }
+  auto& reg = registry();
+  std::lock_guard lock(reg.mu);
+  std::erase_if(reg.created, [](const std::weak_ptr<reaper>& w) { return w.expired(); });
+  reg.created.push_back(r);
   return r;
 }
 
-result<std::shared_ptr<reaper::subscription>> reaper::subscribe() {
+result<std::shared_ptr<reaper::subscription>> reaper::subscribe(subscribe_options opts) {
+  if (opts.capacity == 0)
+    return error(errc::invalid_argument, "a subscription's capacity must be at least 1");
   unique_fd fd(::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK));
   if (!fd) return sys_error(errc::io_error, "eventfd");
-  auto sub = std::make_shared<subscription_state>(std::move(fd));
+  auto sub = std::make_shared<subscription_state>(std::move(fd), opts);
   const auto& c = impl_->state();
   std::lock_guard lock(c->mu);
   std::erase_if(c->subscriptions, [](const std::weak_ptr<subscription_state>& w) { return w.expired(); });
@@ -427,6 +516,7 @@ result<std::shared_ptr<reaper::subscription>> reaper::subscribe() {
 }
 
 result<std::unique_ptr<child_process>> reaper::start(const spawn_request& req) {
+  if (auto reaps = detail::check_sigchld_reaps(); !reaps) return std::move(reaps).error();
   unique_fd fd(::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK));
   if (!fd) return sys_error(errc::spawn_failed, "eventfd");
   auto rec = std::make_shared<child_record>(std::move(fd));
@@ -461,7 +551,8 @@ result<std::unique_ptr<child_process>> reaper::start(const spawn_request& req) {
 
 reaper::statistics reaper::stats() const {
   const auto& c = impl_->state();
-  return {c->reaped.load(std::memory_order_relaxed), c->delivered.load(std::memory_order_relaxed)};
+  return {c->reaped.load(std::memory_order_relaxed), c->delivered.load(std::memory_order_relaxed),
+          c->dropped.load(std::memory_order_relaxed)};
 }
 
 }  // namespace runcpp

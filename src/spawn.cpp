@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include <csignal>
+#include <string>
 
 #include "fd.hpp"
 
@@ -184,6 +185,20 @@ result<int> spawn_process(const spawn_request& req) {
   auto placed = lift_sources(req.fds);
   if (!placed) return std::move(placed).error();
   return req.pdeath_signal != 0 ? spawn_fork(req, placed->fds) : spawn_posix(req, placed->fds);
+}
+
+result<void> check_sigchld_reaps() {
+  struct sigaction current {};
+  ::sigaction(SIGCHLD, nullptr, &current);  // reads the disposition, changes nothing
+  const bool ignored = current.sa_handler == SIG_IGN;
+  if (!ignored && (current.sa_flags & SA_NOCLDWAIT) == 0) return {};
+  return error(
+             errc::spawn_failed,
+             std::string("SIGCHLD is ") + (ignored ? "set to SIG_IGN" : "handled with SA_NOCLDWAIT") +
+                 " in this process, so the kernel would reap runc itself and its exit status would be lost; "
+                 "nothing was started. Restore SIGCHLD's default disposition (signal(SIGCHLD, SIG_DFL), "
+                 "without SA_NOCLDWAIT) before starting processes through runcpp")
+      .with_cause(std::error_code(ECHILD, std::generic_category()));
 }
 
 }  // namespace runcpp::detail

@@ -15,4 +15,11 @@ namespace runcpp::detail {
 // Errors: errc::spawn_failed with the errno as cause().
 result<int> spawn_process(const spawn_request& req);
 
+// Fails when this process ignores SIGCHLD (SIG_IGN or SA_NOCLDWAIT): then the
+// kernel reaps every child at exit and nobody can learn its status (a child
+// started without an exit signal is spared, but exec gives it SIGCHLD back).
+// Reads the disposition only: the program's dispositions are its own.
+// Errors: errc::spawn_failed naming the cause and the fix, ECHILD as cause().
+result<void> check_sigchld_reaps();
+
 }  // namespace runcpp::detail

@@ -77,7 +77,8 @@ int main(int argc, char** argv) {
     return 1;
   }
   auto reaper = *created;
-  auto subscribed = reaper->subscribe();
+  // Room for every exit: a drop would read as a lost delivery.
+  auto subscribed = reaper->subscribe({.capacity = static_cast<std::size_t>(children)});
   if (!subscribed) {
     std::fprintf(stderr, "subscribe: %s\n", subscribed.error().to_string().c_str());
     return 1;

@@ -1,9 +1,11 @@
 /// @file
 /// How runcpp starts runc and learns that it exited (go-runc: ProcessMonitor).
 /// A monitor is per client (config::monitor), never global. The default monitor
-/// uses posix_spawn and pidfds: it installs no signal handler, never calls
-/// waitpid(-1) and keeps no global state, so it coexists with any other code in
-/// the process that spawns children.
+/// uses posix_spawn and pidfds: it installs no signal handler and never calls
+/// waitpid(-1), so it coexists with other code in the process that spawns and
+/// waits for its own children by pid. Code that reaps every child (a
+/// runcpp::reaper, a waitpid(-1) loop, SIGCHLD set to SIG_IGN or SA_NOCLDWAIT)
+/// takes exits from any monitor: see make_pidfd_monitor() and reaper.hpp.
 #pragma once
 
 #include <filesystem>
@@ -60,7 +62,22 @@ class process_monitor {
 };
 
 /// The default monitor: posix_spawn (a fork path only for pdeath_signal) plus
-/// pidfd_open/waitid(P_PIDFD). Stateless; each call returns a new instance.
+/// pidfd_open/waitid(P_PIDFD); signal() uses pidfd_send_signal (a process group:
+/// PIDFD_SIGNAL_PROCESS_GROUP, or before Linux 6.9 kill(-pid) while the leader is
+/// not reaped). Stateless; each call returns a new instance.
+///
+/// In a program that runs a runcpp::reaper, the reaper would collect the child's
+/// exit before waitid(P_PIDFD) could (ECHILD): while a reaper is alive, start()
+/// starts the child through the newest one (reaper::start()), so such a client
+/// works without naming the reaper. Create the reaper before calls are in flight:
+/// a call whose child was started before the reaper existed can still lose its
+/// exit to it (errc::io_error).
+///
+/// Errors of start(): errc::spawn_failed, also, with nothing started, when the
+/// process ignores SIGCHLD (SIG_IGN or SA_NOCLDWAIT), as then the kernel reaps
+/// runc and its status is lost; the message names the fix (SIG_DFL). If the
+/// disposition changes after a start, try_wait() fails with errc::io_error (the
+/// pidfd still polls readable, so no wait hangs), and no signal is sent by pid.
 std::shared_ptr<process_monitor> make_pidfd_monitor();
 
 /// Blocks until `child` has exited and returns its exit status (go-runc:

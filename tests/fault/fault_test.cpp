@@ -121,6 +121,9 @@ std::vector<sweep_spec> standard_specs() {
   specs.push_back({.target = call::poll, .err = ENOMEM, .outcome = expect::clean_error});
   specs.push_back({.target = call::waitid, .err = EINVAL, .outcome = expect::clean_error});
   specs.push_back({.target = call::posix_spawn, .err = EAGAIN, .outcome = expect::clean_error});
+  // ESRCH: as if runc had been reaped by other code; here it was not, so the
+  // library must still find it its own, kill and reap it.
+  specs.push_back({.target = call::pidfd_open, .err = ESRCH, .outcome = expect::clean_error});
   specs.push_back(
       {.target = call::posix_spawn_file_actions_adddup2, .err = ENOMEM, .outcome = expect::clean_error});
   specs.push_back({.target = call::recvmsg, .err = ENOMEM, .outcome = expect::clean_error});

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 #include <poll.h>
 #include <sys/prctl.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -13,6 +14,7 @@
 #include <chrono>
 #include <csignal>
 #include <cstdio>
+#include <fstream>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -69,6 +71,34 @@ double percentile(std::vector<double> v, double q) {
   return v[i];
 }
 
+// A child of this process that exits at once with `code`, started by fork():
+// not through reaper::start(), so a foreign exit for the reaper. The child
+// makes the exit system call only (no atexit handler, no sanitizer exit path).
+int fork_exiting(int code) {
+  pid_t pid = ::fork();
+  if (pid == 0) ::syscall(SYS_exit_group, code);
+  return static_cast<int>(pid);
+}
+
+// Resident set size of this process, in KiB (VmRSS, or VmHWM: its peak).
+long status_kib(const std::string& key) {
+  std::ifstream in("/proc/self/status");
+  std::string line;
+  while (std::getline(in, line))
+    if (line.rfind(key + ":", 0) == 0) return std::stol(line.substr(key.size() + 1));
+  return -1;
+}
+
+// Waits until the reaper has collected `n` exits in all (false after `limit`).
+bool wait_reaped(const reaper& r, std::uint64_t n, std::chrono::seconds limit = 60s) {
+  const auto until = clock_type::now() + limit;
+  while (r.stats().reaped < n) {
+    if (clock_type::now() > until) return false;
+    std::this_thread::sleep_for(1ms);
+  }
+  return true;
+}
+
 class reaper_test : public testing::hygiene_test {
  protected:
   static std::shared_ptr<reaper> make(reaper_options opts = {}) {
@@ -76,8 +106,8 @@ class reaper_test : public testing::hygiene_test {
     EXPECT_TRUE(r) << r.error();
     return r ? *r : nullptr;
   }
-  static std::shared_ptr<reaper::subscription> subscribe(reaper& r) {
-    auto s = r.subscribe();
+  static std::shared_ptr<reaper::subscription> subscribe(reaper& r, subscribe_options opts = {}) {
+    auto s = r.subscribe(opts);
     EXPECT_TRUE(s) << s.error();
     return s ? *s : nullptr;
   }
@@ -453,6 +483,128 @@ TEST_F(reaper_test, a_child_outliving_its_reaper_waits_for_itself) {
   r.reset();
   ASSERT_TRUE((*hang)->signal(0, false));
   hang->reset();
+}
+
+TEST_F(reaper_test, a_foreign_subscription_skips_runcpps_own_calls_and_keeps_other_exits_for_wait) {
+  auto r = make();
+  ASSERT_TRUE(r);
+  auto foreign = subscribe(*r, {.filter = exit_filter::foreign});
+  auto all = subscribe(*r);
+  ASSERT_TRUE(foreign && all);
+  client c(config{.command = testing::fake_runc_path(), .monitor = r});
+  constexpr int calls = 100;
+  for (int i = 0; i < calls; ++i) {
+    auto v = c.version({.extra_env = {"FAKE_RUNC_STDOUT=runc version 1.1.5\n"}});
+    ASSERT_TRUE(v) << "call " << i << ": " << v.error();
+  }
+  EXPECT_EQ(foreign->queued(), 0u) << "runcpp's own runc calls queued in a foreign subscription";
+  EXPECT_EQ(all->queued(), static_cast<std::size_t>(calls));
+
+  // A process runcpp did not start, whose pid the holder learns only after it
+  // exited (as a shim reads runc's pid file): wait(pid) still finds it.
+  const int pid = fork_exiting(5);
+  ASSERT_GT(pid, 0);
+  ASSERT_TRUE(wait_reaped(*r, calls + 1));
+  EXPECT_EQ(foreign->queued(), 1u);
+  EXPECT_TRUE(readable(foreign->pollable()));
+  auto st = foreign->wait(pid, {.deadline = clock_type::now() + 1s});
+  ASSERT_TRUE(st) << st.error();
+  EXPECT_EQ(*st, exit_status::exited(5));
+  EXPECT_FALSE(readable(foreign->pollable()));
+  EXPECT_EQ(foreign->dropped(), 0u);
+  EXPECT_EQ(r->stats().dropped, 0u);
+}
+
+TEST_F(reaper_test, a_full_subscription_drops_and_counts_what_it_cannot_queue) {
+  auto r = make();
+  ASSERT_TRUE(r);
+  auto zero = r->subscribe({.capacity = 0});
+  ASSERT_FALSE(zero);
+  EXPECT_EQ(zero.error().code(), errc::invalid_argument);
+
+  auto small = subscribe(*r, {.capacity = 3});
+  auto roomy = subscribe(*r);
+  ASSERT_TRUE(small && roomy);
+  std::vector<int> pids;
+  for (int code = 1; code <= 5; ++code) {
+    auto child = r->start(fake({"FAKE_RUNC_EXIT=" + std::to_string(code)}));
+    ASSERT_TRUE(child) << child.error();
+    ASSERT_TRUE(wait_child(**child));
+    pids.push_back((*child)->pid());
+  }
+  EXPECT_EQ(small->queued(), 3u);
+  EXPECT_EQ(small->dropped(), 2u);
+  EXPECT_EQ(roomy->queued(), 5u);
+  EXPECT_EQ(roomy->dropped(), 0u);
+  const auto stats = r->stats();
+  EXPECT_EQ(stats.dropped, 2u);
+  EXPECT_EQ(stats.delivered, 5u + 3u + 5u);  // the children, small, roomy
+  for (int i = 0; i < 3; ++i) {              // the oldest are kept, in order
+    auto ev = small->try_next();
+    ASSERT_TRUE(ev);
+    EXPECT_EQ(ev->pid, pids[static_cast<std::size_t>(i)]);
+    EXPECT_EQ(ev->status, exit_status::exited(i + 1));
+  }
+  EXPECT_FALSE(small->try_next());
+  // Room again: the next exit is queued.
+  auto child = r->start(fake({}));
+  ASSERT_TRUE(child) << child.error();
+  EXPECT_EQ(small->wait((*child)->pid(), {.deadline = clock_type::now() + 10s}).value(),
+            exit_status::exited(0));
+  EXPECT_EQ(small->dropped(), 2u);
+}
+
+// Daemon memory: an idle subscription held while very many processes exit.
+// Prints the figure docs/performance.md quotes ("peak memory", reaper).
+TEST_F(reaper_test, memory_stays_flat_with_an_idle_filtered_subscription_over_100000_exits) {
+#if defined(__SANITIZE_THREAD__) || defined(__SANITIZE_ADDRESS__)
+  // fork() under a sanitizer costs milliseconds, and its allocator's RSS is
+  // not the program's: fewer exits, no RSS bound.
+  constexpr int exits = 3'000;
+  constexpr bool check_rss = false;
+  std::printf("[ reaper   ] sanitizer build: %d exits, RSS not checked\n", exits);
+#else
+  constexpr int exits = 100'000;
+  constexpr bool check_rss = true;
+#endif
+  constexpr std::size_t capacity = 1000;
+  auto r = make();
+  ASSERT_TRUE(r);
+  auto idle = subscribe(*r, {.filter = exit_filter::foreign, .capacity = capacity});
+  ASSERT_TRUE(idle);
+  std::uint64_t forked = 0;
+  auto fork_many = [&](int n) {
+    for (int i = 0; i < n; ++i) {
+      ASSERT_GT(fork_exiting(i % 7), 0);
+      ++forked;
+      // Keep at most ~1000 zombies waiting for the reaper thread.
+      if (forked % 1000 == 0) {
+        ASSERT_TRUE(wait_reaped(*r, forked - 1000));
+      }
+    }
+    ASSERT_TRUE(wait_reaped(*r, forked));
+  };
+  fork_many(2 * static_cast<int>(capacity));  // warm-up: the queue is full from here on
+  const long rss_before = status_kib("VmRSS");
+  const auto t0 = clock_type::now();
+  fork_many(exits);
+  const double seconds = std::chrono::duration<double>(clock_type::now() - t0).count();
+  const long rss_after = status_kib("VmRSS");
+  const long rss_peak = status_kib("VmHWM");
+
+  EXPECT_EQ(idle->queued(), capacity);
+  EXPECT_EQ(idle->dropped(), forked - capacity);
+  EXPECT_EQ(r->stats().dropped, forked - capacity);
+  if (check_rss) {
+    EXPECT_LT(rss_after - rss_before, 1024)
+        << "RSS grew from " << rss_before << " to " << rss_after << " KiB";
+  }
+  std::printf(
+      "[ reaper   ] %d exits in %.1f s with an idle subscription (foreign, capacity %zu): RSS %ld KiB "
+      "before, "
+      "%ld KiB after (%+ld KiB), peak %ld KiB; queued %zu, dropped %llu\n",
+      exits, seconds, capacity, rss_before, rss_after, rss_after - rss_before, rss_peak, idle->queued(),
+      static_cast<unsigned long long>(idle->dropped()));
 }
 
 TEST_F(reaper_test, a_subreaper_gets_the_exit_of_an_orphaned_grandchild) {
