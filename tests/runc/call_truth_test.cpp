@@ -83,8 +83,8 @@ TEST_P(call_truth, exec_ignore_paused_is_in_runc_1_1) {
   // The exec'd process joins the frozen cgroup, so the call ends after resume.
   std::optional<result<exit_status>> r;
   std::jthread exec([&] {
-    r.emplace(client_->exec(id, spec::process{.args = {{"true"}}, .cwd = "/"}, {.ignore_paused = true},
-                            {.deadline = std::chrono::steady_clock::now() + 20s}));
+    r.emplace(client_->exec(id, spec::process{.args = {{"true"}}, .env = {{"PATH=/bin"}}, .cwd = "/"},
+                            {.ignore_paused = true}, {.deadline = std::chrono::steady_clock::now() + 20s}));
   });
   std::this_thread::sleep_for(300ms);
   auto resumed = client_->resume(id);
