@@ -127,7 +127,7 @@ int demo(const std::string& runtime, std::stop_token interrupted) {
                             .cwd = "/"};
     auto r = runc.exec_capture(id, p, {}, {.max_stdout = 64 * 1024}, ctx);
     if (r)
-      std::cout << "   output: " << r->out << "   exit status: " << r->status.to_string() << '\n';
+      std::cout << "   output: " << r->out << "   " << r->status.to_string() << '\n';
     else
       std::cout << "   FAILED: " << r.error() << '\n';
   }
