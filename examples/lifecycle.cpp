@@ -117,21 +117,19 @@ int demo(const std::string& runtime, std::stop_token interrupted) {
     }
   }
 
-  step("exec with pipes: sh -c 'echo hello from $(hostname); exit 7'");
-  if (auto io = runcpp::pipe_io::create(-1, -1, {.open_stdin = false})) {
+  step("exec with captured output: sh -c 'echo hello from $(hostname); exit 7'");
+  {
+    // exec_capture reads stdout and stderr while the process runs, so any
+    // amount of output is safe (reading a pipe after exec() returned is not).
     runcpp::spec::process p{.args =
                                 std::vector<std::string>{"sh", "-c", "echo hello from $(hostname); exit 7"},
                             .env = std::vector<std::string>{"PATH=/bin"},
                             .cwd = "/"};
-    auto status = runc.exec(id, p, {.io = *io}, ctx);
-    std::string out;
-    char buf[256];
-    for (ssize_t n; (n = ::read((*io)->stdout_fd(), buf, sizeof buf)) > 0;)
-      out.append(buf, static_cast<std::size_t>(n));
-    if (status)
-      std::cout << "   output: " << out << "   exit status: " << *status << '\n';
+    auto r = runc.exec_capture(id, p, {}, {.max_stdout = 64 * 1024}, ctx);
+    if (r)
+      std::cout << "   output: " << r->out << "   " << r->status.to_string() << '\n';
     else
-      std::cout << "   FAILED: " << status.error() << '\n';
+      std::cout << "   FAILED: " << r.error() << '\n';
   }
 
   step("stats (runc events --stats)");

@@ -129,6 +129,17 @@ result<void> check_terminal(bool terminal, bool detached, bool console_socket) {
   return {};
 }
 
+result<void> check_capture(std::string_view what, const runcpp::io* io, bool detach, bool terminal) {
+  auto refuse = [&](std::string_view why) {
+    return error(errc::invalid_argument,
+                 std::string(what) + " captures the output itself: " + std::string(why));
+  };
+  if (io != nullptr) return refuse("opts.io must be empty");
+  if (detach) return refuse("it waits for the process, so detach must be false");
+  if (terminal) return refuse("process.terminal must be false (a terminal's output goes to its pty)");
+  return {};
+}
+
 std::optional<bool> bundle_terminal(const std::filesystem::path& bundle,
                                     const std::filesystem::path& work_dir) {
   auto path = (bundle.is_relative() && !work_dir.empty() ? work_dir / bundle : bundle) / "config.json";
@@ -166,9 +177,10 @@ error explain_unsupported(error e, bool pidfd_socket_requested) {
 }
 
 error command_error(const outcome& out, std::string_view log_text) {
-  std::string msg = runtime_message(out.err);
-  if (msg.empty() && !log_text.empty()) msg = runtime_message(log_text);
+  // runc's log record first: with captured output, stderr is also the process's.
   std::string log_record = last_error_record(log_text).value_or(std::string{});
+  std::string msg = !log_record.empty() ? log_record : runtime_message(out.err);
+  if (msg.empty() && !log_text.empty()) msg = runtime_message(log_text);
   std::string runtime_msg = !log_record.empty() ? log_record : msg;
   errc code = errc::command_failed;
   if (out.status.is_signaled())
@@ -186,7 +198,7 @@ error command_error(const outcome& out, std::string_view log_text) {
 
 result<std::string> run_capture(const config& cfg, const call_context& ctx, std::vector<std::string> sub,
                                 std::optional<std::string> stdin_data) {
-  invocation inv{with_globals(cfg, std::move(sub)), true, nullptr, std::move(stdin_data), {}};
+  invocation inv{with_globals(cfg, std::move(sub)), true, nullptr, std::move(stdin_data), {}, {}, {}};
   auto out = run_process(cfg, ctx, std::move(inv));
   if (!out) return std::move(out).error();
   if (!out->status.success()) return command_error(*out);
@@ -203,8 +215,8 @@ result<void> run_simple(const config& cfg, const call_context& ctx, std::vector<
   return {};
 }
 
-result<exit_status> run_with_io(const config& cfg, const call_context& ctx, std::vector<std::string> sub,
-                                io_call call) {
+result<outcome> run_with_io(const config& cfg, const call_context& ctx, std::vector<std::string> sub,
+                            io_call call) {
   struct notify_sockets {
     std::vector<fd_socket*>& sockets;
     ~notify_sockets() {
@@ -231,14 +243,34 @@ result<exit_status> run_with_io(const config& cfg, const call_context& ctx, std:
   }
   const bool override_log = own_log.has_value() || !call.log.empty();
   invocation inv{with_globals(cfg, std::move(sub), override_log ? log_path : std::filesystem::path{}, format),
-                 false, call.io, std::nullopt, std::move(call.extra_fds)};
+                 call.capture != nullptr,
+                 call.io,
+                 call.capture != nullptr ? call.capture->input : std::nullopt,
+                 std::move(call.extra_fds),
+                 {},
+                 {}};
+  if (call.capture != nullptr) {
+    inv.max_out = call.capture->max_stdout;
+    inv.max_err = call.capture->max_stderr;
+  }
   auto out = run_process(cfg, ctx, std::move(inv));
   if (!out) return std::move(out).error();
-  if (out->status.success()) return out->status;
+  if (out->status.success()) return out;
   std::string log_text = read_tail(log_path, log_offset, log_read_cap);
   if (!call.status_is_value || out->status.is_signaled() || last_error_record(log_text))
     return command_error(*out, log_text);
+  return out;
+}
+
+result<exit_status> status_of(result<outcome> out) {
+  if (!out) return std::move(out).error();
   return out->status;
+}
+
+result<captured> captured_of(result<outcome> out) {
+  if (!out) return std::move(out).error();
+  return captured{out->status, std::move(out->out), std::move(out->err), out->out_truncated,
+                  out->err_truncated};
 }
 
 }  // namespace runcpp::detail

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include <runcpp/call_context.hpp>
+#include <runcpp/captured.hpp>
 #include <runcpp/config.hpp>
 #include <runcpp/io.hpp>
 #include <runcpp/result.hpp>
@@ -71,13 +72,23 @@ struct io_call {
   // Foreground run/exec/restore: runc exits with the container's status, so a
   // non-zero exit without an error record in runc's log is a value.
   bool status_is_value = false;
+  // Instead of io: runc's (the process's) stdout and stderr go to library
+  // pipes drained in the call's poll loop, capped as said; stdin is
+  // capture->input. Borrowed for the call.
+  const capture_options* capture = nullptr;
 };
 
-// Runs a command whose stdio belongs to `call.io`: runc's error comes from its
-// log (config::log or call.log, reading what runc appended during the call;
-// or a private per-call log file added here when neither is set).
-result<exit_status> run_with_io(const config& cfg, const call_context& ctx, std::vector<std::string> sub,
-                                io_call call);
+// Runs a command whose stdio belongs to `call.io` (or is captured): runc's
+// error comes from its log (config::log or call.log, reading what runc
+// appended during the call; or a private per-call log file added here when
+// neither is set). The outcome's out/err are filled only with call.capture.
+result<outcome> run_with_io(const config& cfg, const call_context& ctx, std::vector<std::string> sub,
+                            io_call call);
+
+// The exit status of an outcome, or its error.
+result<exit_status> status_of(result<outcome> out);
+// The captured part of an outcome (status and both outputs), or its error.
+result<captured> captured_of(result<outcome> out);
 
 // `e` with another code and message; argv, exit, stderr and runc's message kept.
 error reworded(const error& e, errc code, std::string message);
@@ -85,6 +96,11 @@ error reworded(const error& e, errc code, std::string message);
 // An unsupported-flag failure of a call that asked for --pidfd-socket says so
 // plainly (runc < 1.2 and crun lack the flag); other errors pass through.
 error explain_unsupported(error e, bool pidfd_socket_requested);
+
+// The refusals of exec_capture/run_capture (`what`): they capture stdout and
+// stderr themselves and wait for the process, so no io, no detach and no
+// terminal (errc::invalid_argument).
+result<void> check_capture(std::string_view what, const runcpp::io* io, bool detach, bool terminal);
 
 // The error for a runtime that exited non-zero or was killed.
 error command_error(const outcome& out, std::string_view log_text = {});

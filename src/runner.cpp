@@ -2,6 +2,7 @@
 
 #include <poll.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -113,7 +114,8 @@ class run_state {
     }
     std::array<std::pair<std::string*, bool*>, 2> targets{std::pair{&out_.out, &out_.out_truncated},
                                                           std::pair{&out_.err, &out_.err_truncated}};
-    std::array<std::size_t, 2> caps{cfg_.max_stdout, cfg_.max_stderr};
+    std::array<std::size_t, 2> caps{inv.max_out.value_or(cfg_.max_stdout),
+                                    inv.max_err.value_or(cfg_.max_stderr)};
     for (std::size_t i = 0; i < 2; ++i) {
       auto p = make_pipe();
       if (!p) return std::move(p).error();
@@ -190,7 +192,10 @@ class run_state {
   result<outcome> finish() {
     for (auto& s : sinks_)
       if (s.fd) s.pump();
-    if (stopping_) {
+    // runc may finish its work despite the stop (runc catches SIGTERM during
+    // create and completes it): an exit 0 is what happened, so it is reported,
+    // not the stop. Only a runc that was killed or failed is a timeout/cancel.
+    if (stopping_ && !out_.status.success()) {
       std::string what = *stopping_ == errc::timeout ? "deadline passed" : "cancelled";
       return error(*stopping_, what + ": " + cfg_.command + " was stopped")
           .with_argv(out_.argv)
@@ -210,6 +215,16 @@ class run_state {
   std::optional<clock::time_point> kill_at_;
 };
 
+// A work_dir that is not there would fail the spawn's chdir with ENOENT, which
+// reads as if the runtime were missing: name the directory instead.
+result<void> check_work_dir(const std::filesystem::path& dir) {
+  if (dir.empty()) return {};
+  struct stat st {};
+  if (::stat(dir.c_str(), &st) != 0) return sys_error(errc::spawn_failed, "config.work_dir " + dir.string());
+  if (!S_ISDIR(st.st_mode)) return sys_error(errc::spawn_failed, "config.work_dir " + dir.string(), ENOTDIR);
+  return {};
+}
+
 }  // namespace
 
 result<spawn_request> prepare_spawn(const config& cfg, const call_context& ctx,
@@ -218,6 +233,7 @@ result<spawn_request> prepare_spawn(const config& cfg, const call_context& ctx,
     return error(errc::cancelled, "cancelled before " + cfg.command + " was started").with_argv(argv);
   if (ctx.deadline && clock::now() >= *ctx.deadline)
     return error(errc::timeout, "deadline passed before " + cfg.command + " was started").with_argv(argv);
+  if (auto dir = check_work_dir(cfg.work_dir); !dir) return std::move(dir).error().with_argv(argv);
   auto env = build_environment(current_environment(), cfg.extra_env, ctx.extra_env);
   auto exe = find_executable(cfg.command, env);
   if (!exe) return std::move(exe).error().with_argv(argv);

@@ -27,6 +27,9 @@ struct invocation {
   std::optional<std::string> stdin_data;
   // Borrowed fds placed at 3, 4, ... in runc.
   std::vector<int> extra_fds;
+  // With capture: how many bytes of each stream to keep (the rest is read and
+  // dropped); nullopt = config::max_stdout / config::max_stderr.
+  std::optional<std::size_t> max_out, max_err;
 };
 
 struct outcome {
@@ -38,15 +41,18 @@ struct outcome {
 };
 
 // Checks the context (already stopped or past the deadline: cancelled /
-// timeout), builds the environment and finds the executable. argv[0] is
-// config::command. Errors: cancelled, timeout, spawn_failed.
+// timeout), checks config::work_dir is a directory, builds the environment and
+// finds the executable. argv[0] is config::command. Errors: cancelled,
+// timeout, spawn_failed (a missing work_dir is named as such).
 result<spawn_request> prepare_spawn(const config& cfg, const call_context& ctx,
                                     const std::vector<std::string>& argv);
 
 // Blocks until the process exited and was reaped. A non-zero exit is *not* an
 // error here (callers classify it). Errors: spawn_failed, io_error, and
 // timeout/cancelled (after the stop policy ran and the process was reaped; the
-// error carries argv, exit status and whatever stderr was read).
+// error carries argv, exit status and whatever stderr was read). A process
+// that exits 0 after a stop began did its work: that is a success, not a
+// timeout/cancel.
 result<outcome> run_process(const config& cfg, const call_context& ctx, invocation inv);
 
 }  // namespace runcpp::detail

@@ -25,6 +25,7 @@
 #include "deadline.hpp"
 #include "fd.hpp"
 #include "stop_waker.hpp"
+#include "temp_file.hpp"
 
 namespace runcpp {
 namespace {
@@ -170,12 +171,11 @@ result<std::unique_ptr<fd_socket>> fd_socket::temporary(std::string_view prefix,
     return error(errc::invalid_argument, "temporary socket name must be one path component");
 
   // go-runc: $XDG_RUNTIME_DIR, else os.TempDir() ($TMPDIR, else /tmp).
-  const char* xdg = std::getenv("XDG_RUNTIME_DIR");
-  const bool sticky = xdg != nullptr && *xdg != '\0';
-  const char* tmp = std::getenv("TMPDIR");
-  std::filesystem::path base = sticky ? xdg : (tmp != nullptr && *tmp != '\0') ? tmp : "/tmp";
+  const std::string base = detail::runtime_dir();
+  const char* xdg = std::getenv("XDG_RUNTIME_DIR");  // NOLINT(concurrency-mt-unsafe): read-only
+  const bool sticky = xdg != nullptr && base == xdg;
 
-  std::string tmpl = (base / (std::string(prefix) + "XXXXXX")).string();
+  std::string tmpl = (std::filesystem::path(base) / (std::string(prefix) + "XXXXXX")).string();
   if (::mkdtemp(tmpl.data()) == nullptr) return sys_error(errc::io_error, "mkdtemp " + tmpl);
   std::filesystem::path dir = tmpl;
   cleanup undo;

@@ -1,6 +1,7 @@
 #include "temp_file.hpp"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cstdlib>
@@ -13,7 +14,10 @@ namespace runcpp::detail {
 std::string runtime_dir() {
   for (const char* var : {"XDG_RUNTIME_DIR", "TMPDIR"}) {
     const char* v = std::getenv(var);  // NOLINT(concurrency-mt-unsafe): read-only
-    if (v != nullptr && *v != '\0') return v;
+    // A variable naming a directory that is gone (a logged-out session's
+    // XDG_RUNTIME_DIR) falls through to the next choice instead of failing.
+    struct stat st {};
+    if (v != nullptr && *v != '\0' && ::stat(v, &st) == 0 && S_ISDIR(st.st_mode)) return v;
   }
   return "/tmp";
 }

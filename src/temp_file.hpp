@@ -10,7 +10,8 @@
 namespace runcpp::detail {
 
 // The directory for runtime files: $XDG_RUNTIME_DIR, else $TMPDIR, else /tmp
-// (go-runc's choice, so rootless callers keep their files private).
+// (go-runc's choice, so rootless callers keep their files private). A variable
+// that is unset, empty or not naming a directory is skipped.
 std::string runtime_dir();
 
 class temp_file {

@@ -35,6 +35,15 @@ struct stop_policy {
 /// Per-call controls, the last argument of every client method (go-runc: context.Context).
 /// A default-constructed context means: no cancellation, no deadline, nothing added.
 /// The context is only read during the call; it may be shared by calls on several threads.
+///
+/// A stop or deadline reports what runc did, not what was asked of it: runc
+/// may finish its work after on_stop.signal arrived (runc catches SIGTERM
+/// during create and completes it). So, for every command:
+/// - runc exited 0: the call succeeds with runc's result (the container was
+///   created, the process ran), however late the stop came;
+/// - runc was killed, or exited non-zero after the stop began:
+///   errc::timeout / errc::cancelled; error::exit() says how runc ended.
+/// A stop that comes before runc is spawned spawns nothing (timeout/cancelled).
 struct call_context {
   /// A stop request ends the call with errc::cancelled after applying on_stop.
   /// A token already stopped before the call means nothing is spawned.

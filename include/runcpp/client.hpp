@@ -17,7 +17,8 @@
 ///   const and may be called from any number of threads at once.
 /// - Container ids are checked before anything runs (runc's rules: characters
 ///   [A-Za-z0-9_+.-], not "." or "..", not starting with '-'); a bad id is
-///   errc::invalid_argument.
+///   errc::invalid_argument (the message shows the id with bytes outside
+///   printable ASCII as \\xNN, at most 64 of them).
 /// - Errors: errc::spawn_failed (runc could not be started), errc::timeout,
 ///   errc::cancelled, and for a non-zero exit the code classified from runc's
 ///   message (not_found, already_exists, not_running, still_running, paused,
@@ -42,6 +43,7 @@
 #include <vector>
 
 #include <runcpp/call_context.hpp>
+#include <runcpp/captured.hpp>
 #include <runcpp/config.hpp>
 #include <runcpp/container.hpp>
 #include <runcpp/events.hpp>
@@ -87,27 +89,57 @@ class client {
                       const create_options& opts = {}, const call_context& ctx = {}) const;
 
   /// runc exec --process `<file>` [opts] `<id>`: runs `process` in the container.
-  /// Without detach it blocks until the process exits and returns its status
-  /// (the code, or 128+signal); with detach it returns 0 once the process runs.
+  /// Without detach it blocks until the process exits and returns how it ended
+  /// (runc's exit status, see run(); go_status() is the int go-runc returns);
+  /// with detach it returns exit_status::exited(0) once the process runs.
+  /// The process's stdio is opts.io's: to read its output while it runs (so no
+  /// pipe can fill and block it), use exec_capture().
   /// A failure of runc itself (exit 255 with an error in its log, e.g. a
   /// missing binary in the container) is an error carrying runc's message. The
   /// process JSON goes to a 0600 file in $XDG_RUNTIME_DIR (or $TMPDIR, /tmp)
   /// that is removed on every path. Terminal rules are checked before spawning:
   /// process.terminal with detach needs a console socket; a console socket
   /// needs detach and process.terminal (errc::invalid_argument).
-  result<int> exec(std::string_view id, const spec::process& process, const exec_options& opts = {},
-                   const call_context& ctx = {}) const;
+  result<exit_status> exec(std::string_view id, const spec::process& process, const exec_options& opts = {},
+                           const call_context& ctx = {}) const;
+
+  /// exec() with the process's stdout and stderr captured (folly's
+  /// communicate()): runc gets two library pipes, read together with runc's
+  /// exit in the call's one poll loop while the process runs, so no output size
+  /// can block it. Keeps at most capture.max_stdout / max_stderr bytes of each
+  /// (the rest is read and dropped: out_truncated / err_truncated); stdin is
+  /// capture.input (else /dev/null). Blocks until the process exits; honours
+  /// ctx's deadline and stop token like every call (errc::timeout /
+  /// errc::cancelled, see call_context). The status is a value as in exec();
+  /// runc's own failure is an error. opts.io, opts.detach, process.terminal or a
+  /// console socket: errc::invalid_argument (nothing runs). fds: the pipes are
+  /// the library's and closed before it returns.
+  result<captured> exec_capture(std::string_view id, const spec::process& process,
+                                const exec_options& opts = {}, const capture_options& capture = {},
+                                const call_context& ctx = {}) const;
 
   /// runc start `<id>`.
   result<void> start(std::string_view id, const call_context& ctx = {}) const;
 
   /// runc run --bundle `<bundle>` [opts] `<id>`. Without detach this blocks until the
-  /// container exits and returns its status in runc's convention (the code, or
-  /// 128+signal); a non-zero container status is a value, not an error. With
-  /// detach it returns 0 once the container runs. A failure of runc itself
-  /// before the container ran (e.g. a bad bundle) is an error.
-  result<int> run(std::string_view id, const std::filesystem::path& bundle, const run_options& opts = {},
-                  const call_context& ctx = {}) const;
+  /// container exits and returns how it ended; a non-zero container status is a
+  /// value, not an error. runc itself exits with 128+N for a container killed by
+  /// signal N, so that arrives as exit_status::exited(128+N) (the same for exec
+  /// and restore); go_status() is runc's number either way.
+  /// With detach it returns exit_status::exited(0) once the container runs. A
+  /// failure of runc itself before the container ran (e.g. a bad bundle) is an
+  /// error. A console socket needs detach (errc::invalid_argument).
+  result<exit_status> run(std::string_view id, const std::filesystem::path& bundle,
+                          const run_options& opts = {}, const call_context& ctx = {}) const;
+
+  /// run() in the foreground with the container's stdout and stderr captured,
+  /// as exec_capture() does for exec: both read in one poll loop while the
+  /// container runs, each kept up to its limit, stdin capture.input. opts.io,
+  /// opts.detach, a console socket or process.terminal in the bundle:
+  /// errc::invalid_argument (nothing runs).
+  result<captured> run_capture(std::string_view id, const std::filesystem::path& bundle,
+                               const run_options& opts = {}, const capture_options& capture = {},
+                               const call_context& ctx = {}) const;
 
   /// runc delete [--force] `<id>`. A running container without force:
   /// errc::still_running.
@@ -115,7 +147,9 @@ class client {
                       const call_context& ctx = {}) const;
 
   /// runc kill [--all] `<id>` `<signal>`; signal is a number (see parse_signal()).
-  /// A signal outside 1..64 is errc::invalid_argument before runc runs.
+  /// Signal 0 sends nothing and only checks that the container's init is
+  /// alive (kill(2)'s liveness probe; runc and crun accept it). A signal outside
+  /// 0..64 is errc::invalid_argument before runc runs.
   /// A stopped container: errc::not_running.
   result<void> kill(std::string_view id, int signal, const kill_options& opts = {},
                     const call_context& ctx = {}) const;
@@ -156,9 +190,9 @@ class client {
                           const call_context& ctx = {}) const;
 
   /// runc restore [opts] --bundle `<bundle>` `<id>`. Returns like run(): the
-  /// container's status when not detached, 0 when detached.
-  result<int> restore(std::string_view id, const std::filesystem::path& bundle,
-                      const restore_options& opts = {}, const call_context& ctx = {}) const;
+  /// container's exit_status when not detached, exit_status::exited(0) when detached.
+  result<exit_status> restore(std::string_view id, const std::filesystem::path& bundle,
+                              const restore_options& opts = {}, const call_context& ctx = {}) const;
 
   /// runc --version, parsed (runc and crun formats). Output that is not a
   /// version banner: errc::parse_error.

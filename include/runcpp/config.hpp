@@ -29,7 +29,7 @@ struct config {
   std::string command = "runc";
   std::filesystem::path root{};                      ///< --root
   std::filesystem::path log{};                       ///< --log
-  std::filesystem::path work_dir{};                  ///< runc's working directory; empty = inherit
+  std::filesystem::path work_dir{};                  ///< runc's cwd; empty = inherit; missing: spawn_failed
   runcpp::log_format log_format = log_format::none;  ///< --log-format
   bool debug = false;                                ///< --debug
   bool systemd_cgroup = false;                       ///< --systemd-cgroup

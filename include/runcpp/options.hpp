@@ -64,7 +64,7 @@ struct exec_options {
   bool detach = false;                       ///< --detach
   std::vector<int> extra_files{};            ///< --preserve-fds N
   std::string cgroup{};                      ///< --cgroup [controller[,controller]:]path (runc >= 1.1)
-  bool ignore_paused = false;                ///< --ignore-paused (runc >= 1.2)
+  bool ignore_paused = false;                ///< --ignore-paused (runc >= 1.1.0)
   std::filesystem::path log_file{};          ///< this call's --log (replaces config::log)
   std::vector<std::string>
       extra_args{};  ///< more flags, appended after the generated ones and before the positional arguments
@@ -92,7 +92,8 @@ struct update_options {
       extra_args{};  ///< more flags, appended after the generated ones and before the positional arguments
 };
 
-/// --manage-cgroups-mode; none emits no flag.
+/// --manage-cgroups-mode; none emits no flag. ignore needs runc >= 1.2 (older
+/// runc and criu refuse it); the others are in runc 1.1.
 enum class cgroups_mode { none, soft, full, strict, ignore };
 
 /// runc checkpoint `<id>` (criu). Every flag of runc 1.1-1.5.
@@ -102,8 +103,8 @@ struct checkpoint_options {
   std::filesystem::path parent_path{};  ///< --parent-path (checkpoint only)
   bool leave_running = false;           ///< --leave-running (go-runc: the LeaveRunning action)
   bool tcp_established = false;         ///< --tcp-established (go-runc: AllowOpenTCP)
-  bool tcp_skip_in_flight = false;      ///< --tcp-skip-in-flight
-  bool link_remap = false;              ///< --link-remap
+  bool tcp_skip_in_flight = false;      ///< --tcp-skip-in-flight (runc >= 1.3)
+  bool link_remap = false;              ///< --link-remap (runc >= 1.3)
   bool ext_unix_sk = false;             ///< --ext-unix-sk (go-runc: AllowExternalUnixSockets)
   bool shell_job = false;               ///< --shell-job (go-runc: AllowTerminal)
   bool lazy_pages = false;              ///< --lazy-pages

@@ -14,6 +14,7 @@
 #pragma once
 
 #include <runcpp/call_context.hpp>
+#include <runcpp/captured.hpp>
 #include <runcpp/client.hpp>
 #include <runcpp/config.hpp>
 #include <runcpp/container.hpp>

@@ -89,7 +89,8 @@ class fd_socket {
   /// bytes) is errc::invalid_argument naming the limit, as is an existing path.
   /// Errors: errc::invalid_argument, errc::io_error.
   static result<std::unique_ptr<fd_socket>> listen(const std::filesystem::path& path);
-  /// A fresh 0700 directory <$XDG_RUNTIME_DIR or $TMPDIR or /tmp>/`<prefix>`XXXXXX
+  /// A fresh 0700 directory <$XDG_RUNTIME_DIR or $TMPDIR or /tmp, the first that is
+  /// a directory>/`<prefix>`XXXXXX
   /// holding the socket `<name>`. With XDG_RUNTIME_DIR the socket gets the sticky
   /// bit (mode 01755) so the XDG cleaner does not prune it (go-runc's rule).
   static result<std::unique_ptr<fd_socket>> temporary(std::string_view prefix, std::string_view name);

@@ -104,15 +104,12 @@ result<void> client::checkpoint(std::string_view id, const checkpoint_options& o
   return {};
 }
 
-result<int> client::restore(std::string_view id, const std::filesystem::path& bundle,
-                            const restore_options& opts, const call_context& ctx) const {
+result<exit_status> client::restore(std::string_view id, const std::filesystem::path& bundle,
+                                    const restore_options& opts, const call_context& ctx) const {
   if (auto ok = validate_container_id(id); !ok) return std::move(ok).error();
-  auto st = detail::run_with_io(config_, ctx, detail::restore_args(id, bundle, opts),
-                                {.io = opts.io.get(),
-                                 .sockets = {opts.console_socket},
-                                 .status_is_value = !opts.detach});
-  if (!st) return std::move(st).error();
-  return st->go_status();
+  return detail::status_of(detail::run_with_io(
+      config_, ctx, detail::restore_args(id, bundle, opts),
+      {.io = opts.io.get(), .sockets = {opts.console_socket}, .status_is_value = !opts.detach}));
 }
 
 }  // namespace runcpp

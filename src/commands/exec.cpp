@@ -25,23 +25,43 @@ detail::args detail::exec_args(std::string_view id, const std::string& process_f
       .take();
 }
 
-result<int> client::exec(std::string_view id, const spec::process& process, const exec_options& opts,
-                         const call_context& ctx) const {
+namespace {
+
+// exec and exec_capture: the same checks and call, with io or captured output.
+result<detail::outcome> run_exec(const config& cfg, std::string_view id, const spec::process& process,
+                                 const exec_options& opts, const capture_options* capture,
+                                 const call_context& ctx) {
   if (auto ok = validate_container_id(id); !ok) return std::move(ok).error();
-  if (auto ok = detail::check_terminal(process.terminal.value_or(false), opts.detach,
-                                       opts.console_socket != nullptr);
-      !ok)
+  const bool terminal = process.terminal.value_or(false);
+  if (capture != nullptr)
+    if (auto ok = detail::check_capture("exec_capture", opts.io.get(), opts.detach, terminal); !ok)
+      return std::move(ok).error();
+  if (auto ok = detail::check_terminal(terminal, opts.detach, opts.console_socket != nullptr); !ok)
     return std::move(ok).error();
   auto file = detail::temp_file::create("runc-process", spec::to_json(process));
   if (!file) return std::move(file).error();
-  auto st = detail::run_with_io(config_, ctx, detail::exec_args(id, file->path(), opts),
-                                {.io = opts.io.get(),
-                                 .extra_fds = opts.extra_files,
-                                 .sockets = {opts.console_socket, opts.pidfd_socket},
-                                 .log = opts.log_file,
-                                 .status_is_value = !opts.detach});
-  if (!st) return detail::explain_unsupported(std::move(st).error(), opts.pidfd_socket != nullptr);
-  return st->go_status();
+  auto out = detail::run_with_io(cfg, ctx, detail::exec_args(id, file->path(), opts),
+                                 {.io = opts.io.get(),
+                                  .extra_fds = opts.extra_files,
+                                  .sockets = {opts.console_socket, opts.pidfd_socket},
+                                  .log = opts.log_file,
+                                  .status_is_value = !opts.detach,
+                                  .capture = capture});
+  if (!out) return detail::explain_unsupported(std::move(out).error(), opts.pidfd_socket != nullptr);
+  return out;
+}
+
+}  // namespace
+
+result<exit_status> client::exec(std::string_view id, const spec::process& process, const exec_options& opts,
+                                 const call_context& ctx) const {
+  return detail::status_of(run_exec(config_, id, process, opts, nullptr, ctx));
+}
+
+result<captured> client::exec_capture(std::string_view id, const spec::process& process,
+                                      const exec_options& opts, const capture_options& capture,
+                                      const call_context& ctx) const {
+  return detail::captured_of(run_exec(config_, id, process, opts, &capture, ctx));
 }
 
 }  // namespace runcpp

@@ -19,8 +19,9 @@ detail::args detail::kill_args(std::string_view id, int signal, const kill_optio
 result<void> client::kill(std::string_view id, int signal, const kill_options& opts,
                           const call_context& ctx) const {
   if (auto ok = validate_container_id(id); !ok) return std::move(ok).error();
-  if (signal <= 0 || signal > 64)
-    return error(errc::invalid_argument, "signal " + std::to_string(signal) + " is out of range 1..64");
+  // 0 is the liveness probe of kill(2): runc and crun pass it on (go-runc too).
+  if (signal < 0 || signal > 64)
+    return error(errc::invalid_argument, "signal " + std::to_string(signal) + " is out of range 0..64");
   return detail::run_simple(config_, ctx, detail::kill_args(id, signal, opts));
 }
 

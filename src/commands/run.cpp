@@ -26,21 +26,42 @@ detail::args detail::run_args(std::string_view id, const std::filesystem::path& 
       .take();
 }
 
-result<int> client::run(std::string_view id, const std::filesystem::path& bundle, const run_options& opts,
-                        const call_context& ctx) const {
+namespace {
+
+// run and run_capture: the same checks and call, with io or captured output.
+result<detail::outcome> run_run(const config& cfg, std::string_view id, const std::filesystem::path& bundle,
+                                const run_options& opts, const capture_options* capture,
+                                const call_context& ctx) {
   if (auto ok = validate_container_id(id); !ok) return std::move(ok).error();
-  if (auto terminal = detail::bundle_terminal(bundle, config_.work_dir))
-    if (auto ok =
-            detail::check_terminal(*terminal && opts.detach, opts.detach, opts.console_socket != nullptr);
+  const auto terminal = detail::bundle_terminal(bundle, cfg.work_dir);
+  if (capture != nullptr)
+    if (auto ok = detail::check_capture("run_capture", opts.io.get(), opts.detach, terminal.value_or(false));
         !ok)
       return std::move(ok).error();
-  auto st = detail::run_with_io(config_, ctx, detail::run_args(id, bundle, opts),
-                                {.io = opts.io.get(),
-                                 .extra_fds = opts.extra_files,
-                                 .sockets = {opts.console_socket, opts.pidfd_socket},
-                                 .status_is_value = !opts.detach});
-  if (!st) return detail::explain_unsupported(std::move(st).error(), opts.pidfd_socket != nullptr);
-  return st->go_status();
+  if (terminal)
+    if (auto ok = detail::check_terminal(*terminal, opts.detach, opts.console_socket != nullptr); !ok)
+      return std::move(ok).error();
+  auto out = detail::run_with_io(cfg, ctx, detail::run_args(id, bundle, opts),
+                                 {.io = opts.io.get(),
+                                  .extra_fds = opts.extra_files,
+                                  .sockets = {opts.console_socket, opts.pidfd_socket},
+                                  .status_is_value = !opts.detach,
+                                  .capture = capture});
+  if (!out) return detail::explain_unsupported(std::move(out).error(), opts.pidfd_socket != nullptr);
+  return out;
+}
+
+}  // namespace
+
+result<exit_status> client::run(std::string_view id, const std::filesystem::path& bundle,
+                                const run_options& opts, const call_context& ctx) const {
+  return detail::status_of(run_run(config_, id, bundle, opts, nullptr, ctx));
+}
+
+result<captured> client::run_capture(std::string_view id, const std::filesystem::path& bundle,
+                                     const run_options& opts, const capture_options& capture,
+                                     const call_context& ctx) const {
+  return detail::captured_of(run_run(config_, id, bundle, opts, &capture, ctx));
 }
 
 }  // namespace runcpp

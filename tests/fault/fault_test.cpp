@@ -308,9 +308,8 @@ TEST_F(fault_sweep, large_stdin_through_the_runner) {
         call_context ctx{
             .extra_env = {"FAKE_RUNC_READ_STDIN=1", "FAKE_RUNC_ECHO_STDIN=1", "FAKE_RUNC_STDERR=done"}};
         w.open();
-        auto out =
-            detail::run_process(cfg, ctx,
-                                detail::invocation{{"update", "--resources=-", "c"}, true, nullptr, big, {}});
+        auto out = detail::run_process(
+            cfg, ctx, detail::invocation{{"update", "--resources=-", "c"}, true, nullptr, big, {}, {}, {}});
         w.close();
         s.push_back(make_step("run", out, [&](const detail::outcome& o) {
           return (o.out == big ? std::string("stdout intact")
@@ -380,7 +379,7 @@ TEST_F(fault_sweep, exec_with_process_file_and_stdin_pipe) {
                         {.extra_env = {"FAKE_RUNC_COPY_PROCESS=" + copy.string(), "FAKE_RUNC_READ_STDIN=1",
                                        "FAKE_RUNC_ECHO_STDIN=1", "FAKE_RUNC_EXIT=3"}});
         w.close();
-        s.push_back(make_step("exec", r, [](int code) { return std::to_string(code); }));
+        s.push_back(make_step("exec", r, [](exit_status st) { return std::to_string(st.go_status()); }));
         if (failed(s)) return s;
         std::string out = testing::read_to_eof((*io)->stdout_fd());
         s.push_back(

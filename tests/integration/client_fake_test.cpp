@@ -14,6 +14,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <stop_token>
 #include <thread>
 
 #include <runcpp/runcpp.hpp>
@@ -114,6 +115,24 @@ TEST_F(client_fake, not_executable_is_spawn_failed) {
   EXPECT_EQ(r.error().code(), errc::spawn_failed);
 }
 
+// A chdir failure in the spawn says ENOENT like a missing binary; the error
+// names the work_dir instead, for both spawn paths (posix_spawn and fork).
+TEST_F(client_fake, missing_work_dir_is_named_not_taken_for_a_missing_runtime) {
+  for (int pdeath : {0, SIGKILL}) {
+    auto c = make(config{.work_dir = dir_.path() / "gone", .pdeath_signal = pdeath});
+    auto r = c.start("x", {.extra_env = {record_env()}});
+    ASSERT_FALSE(r);
+    EXPECT_EQ(r.error().code(), errc::spawn_failed);
+    EXPECT_THAT(r.error().message(), HasSubstr("config.work_dir " + (dir_.path() / "gone").string()));
+    EXPECT_EQ(r.error().cause(), std::errc::no_such_file_or_directory);
+    EXPECT_FALSE(std::filesystem::exists(record_path()));
+  }
+  std::ofstream(dir_.path() / "file") << "x";
+  auto r = make(config{.work_dir = dir_.path() / "file"}).start("x");
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().cause(), std::errc::not_a_directory);
+}
+
 TEST_F(client_fake, ten_mib_on_both_pipes_does_not_deadlock_and_is_capped) {
   auto c = make();
   auto start = clock_type::now();
@@ -175,6 +194,41 @@ TEST_F(client_fake, deadline_with_a_runc_that_obeys_sigterm) {
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().code(), errc::timeout);
   EXPECT_EQ(r.error().exit(), exit_status::signaled(SIGTERM));
+}
+
+// runc catches SIGTERM during create and completes it: a stopped call whose
+// runc still exits 0 reports the success, for every kind of command.
+TEST_F(client_fake, a_runc_that_finishes_despite_the_stop_is_a_success) {
+  auto c = make();
+  call_context ctx{.deadline = clock_type::now() + 50ms,
+                   .extra_env = {"FAKE_RUNC_IGNORE_SIGTERM=1", "FAKE_RUNC_SLEEP_MS=300"},
+                   .on_stop = {.signal = SIGTERM, .grace = 5s}};
+  auto started = c.start("x", ctx);  // captured output
+  EXPECT_TRUE(started) << started.error();
+  ctx.deadline = clock_type::now() + 50ms;
+  auto created = c.create("x", "/nonexistent-bundle", {}, ctx);  // runc's stdio is the io's
+  EXPECT_TRUE(created) << created.error();
+  std::stop_source stop;
+  ctx.deadline.reset();
+  ctx.stop = stop.get_token();
+  std::jthread stopper([&] {
+    std::this_thread::sleep_for(50ms);
+    stop.request_stop();
+  });
+  auto ran = c.run("x", "/nonexistent-bundle", {}, ctx);
+  ASSERT_TRUE(ran) << ran.error();
+  EXPECT_EQ(*ran, exit_status::exited(0));
+}
+
+TEST_F(client_fake, a_runc_that_fails_after_the_stop_is_a_timeout) {
+  auto c = make();
+  call_context ctx{.deadline = clock_type::now() + 50ms,
+                   .extra_env = {"FAKE_RUNC_IGNORE_SIGTERM=1", "FAKE_RUNC_SLEEP_MS=300", "FAKE_RUNC_EXIT=1"},
+                   .on_stop = {.signal = SIGTERM, .grace = 5s}};
+  auto r = c.create("x", "/nonexistent-bundle", {}, ctx);
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code(), errc::timeout);
+  EXPECT_EQ(r.error().exit(), exit_status::exited(1));
 }
 
 TEST_F(client_fake, stop_token_cancels) {
@@ -341,7 +395,7 @@ TEST_F(client_fake, foreground_run_returns_the_container_status_as_a_value) {
   auto c = make();
   auto r = c.run("web", "/b", {}, {.extra_env = {"FAKE_RUNC_EXIT=3"}});
   ASSERT_TRUE(r) << r.error();
-  EXPECT_EQ(*r, 3);
+  EXPECT_EQ(*r, exit_status::exited(3));
   auto failed = c.run("web", "/b", {},
                       {.extra_env = {"FAKE_RUNC_EXIT=1", "FAKE_RUNC_LOG_ERROR=runc run failed: boom"}});
   ASSERT_FALSE(failed);
@@ -366,6 +420,21 @@ TEST_F(client_fake, invalid_id_spawns_nothing) {
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().code(), errc::invalid_argument);
   EXPECT_FALSE(std::filesystem::exists(record_path()));
+}
+
+TEST_F(client_fake, kill_passes_signal_0_and_refuses_outside_0_to_64) {
+  auto c = make();
+  auto probe = c.kill("web", 0, {}, {.extra_env = {record_env()}});
+  ASSERT_TRUE(probe) << probe.error();  // the liveness probe reaches runc
+  EXPECT_THAT(record()["argv"].get<std::vector<std::string>>(),
+              ::testing::ElementsAre(testing::fake_runc_path(), "kill", "web", "0"));
+  std::filesystem::remove(record_path());
+  for (int sig : {-1, 65}) {
+    auto r = c.kill("web", sig, {}, {.extra_env = {record_env()}});
+    ASSERT_FALSE(r);
+    EXPECT_EQ(r.error().code(), errc::invalid_argument) << sig;
+    EXPECT_FALSE(std::filesystem::exists(record_path())) << sig;
+  }
 }
 
 TEST_F(client_fake, concurrent_calls_from_16_threads) {

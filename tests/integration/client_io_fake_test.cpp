@@ -49,7 +49,7 @@ TEST_F(client_io, exec_writes_the_process_json_and_removes_it) {
   spec::process p{.args = std::vector<std::string>{"sh", "-c", "exit 7"}, .cwd = "/"};
   auto r = c.exec("web", p, {}, {.extra_env = {rec_env(), "FAKE_RUNC_COPY_PROCESS=" + copy.string()}});
   ASSERT_TRUE(r) << r.error();
-  EXPECT_EQ(*r, 0);
+  EXPECT_EQ(*r, exit_status::exited(0));
   auto a = argv();
   // [fake, --log, <per-call log>, --log-format, json, exec, --process, <file>, web]
   ASSERT_EQ(a.size(), 9u);
@@ -67,7 +67,7 @@ TEST_F(client_io, exec_status_is_a_value_and_runc_failure_an_error) {
   spec::process p{.args = std::vector<std::string>{"true"}, .cwd = "/"};
   auto seven = c.exec("web", p, {}, {.extra_env = {"FAKE_RUNC_EXIT=7"}});
   ASSERT_TRUE(seven) << seven.error();
-  EXPECT_EQ(*seven, 7);
+  EXPECT_EQ(*seven, exit_status::exited(7));
   auto failed =
       c.exec("web", p, {},
              {.extra_env = {"FAKE_RUNC_EXIT=255",
@@ -258,6 +258,111 @@ TEST_F(client_io, terminal_rules_are_checked_before_spawning) {
   ASSERT_FALSE(e);
   EXPECT_EQ(e.error().code(), errc::invalid_argument);
   EXPECT_FALSE(std::filesystem::exists(rec()));
+}
+
+TEST_F(client_io, run_with_a_console_socket_but_no_detach_names_the_missing_detach) {
+  write_config(dir_.path(), true);  // process.terminal is true: that is not the problem
+  auto sock = console_socket::temporary();
+  ASSERT_TRUE(sock);
+  auto c = make();
+  auto r = c.run("web", dir_.path(), {.console_socket = sock->get()}, {.extra_env = {rec_env()}});
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code(), errc::invalid_argument);
+  EXPECT_THAT(r.error().message(), HasSubstr("needs a detached call"));
+  EXPECT_THAT(r.error().message(), ::testing::Not(HasSubstr("terminal is false")));
+  EXPECT_FALSE(std::filesystem::exists(rec()));
+}
+
+// exec_capture reads both pipes while runc runs: 3 MiB on each at once (more
+// than a pipe holds) would block a reader that waits for the exit first.
+TEST_F(client_io, exec_capture_reads_both_streams_while_the_process_runs) {
+  auto c = make();
+  spec::process p{.args = std::vector<std::string>{"sh"}, .cwd = "/"};
+  constexpr std::size_t size = std::size_t{3} << 20;
+  auto r = c.exec_capture("web", p, {}, {},
+                          {.deadline = clock_type::now() + 10s,
+                           .extra_env = {rec_env(), "FAKE_RUNC_FLOOD=" + std::to_string(size),
+                                         "FAKE_RUNC_EXIT=3"}});
+  ASSERT_TRUE(r) << r.error();
+  EXPECT_EQ(r->status, exit_status::exited(3));
+  EXPECT_EQ(r->out.size(), size);
+  EXPECT_EQ(r->err.size(), size);
+  EXPECT_EQ(r->out.substr(0, 64), std::string(63, 'o') + "\n");
+  EXPECT_EQ(r->err.substr(0, 64), std::string(63, 'e') + "\n");
+  EXPECT_FALSE(r->out_truncated);
+  EXPECT_FALSE(r->err_truncated);
+  auto rec = record();
+  EXPECT_TRUE(rec["stdin_is_devnull"].get<bool>());
+  EXPECT_THAT(rec["fds"].get<std::vector<int>>(), ElementsAre(0, 1, 2));
+}
+
+TEST_F(client_io, exec_capture_keeps_each_stream_up_to_its_limit) {
+  auto c = make();
+  spec::process p{.args = std::vector<std::string>{"sh"}, .cwd = "/"};
+  auto r = c.exec_capture("web", p, {}, {.max_stdout = 1000, .max_stderr = 0},
+                          {.extra_env = {"FAKE_RUNC_FLOOD=2000000"}});
+  ASSERT_TRUE(r) << r.error();
+  EXPECT_EQ(r->out.size(), 1000u);
+  EXPECT_TRUE(r->out_truncated);
+  EXPECT_EQ(r->err, "");
+  EXPECT_TRUE(r->err_truncated);
+}
+
+TEST_F(client_io, exec_capture_gives_the_input_and_honours_the_deadline) {
+  auto c = make();
+  spec::process p{.args = std::vector<std::string>{"cat"}, .cwd = "/"};
+  std::string input(200000, 'i');
+  auto echoed = c.exec_capture("web", p, {}, {.input = input},
+                               {.extra_env = {"FAKE_RUNC_READ_STDIN=1", "FAKE_RUNC_ECHO_STDIN=1"}});
+  ASSERT_TRUE(echoed) << echoed.error();
+  EXPECT_EQ(echoed->out, input);
+
+  auto start = clock_type::now();
+  auto hung = c.exec_capture("web", p, {}, {},
+                             {.deadline = clock_type::now() + 200ms, .extra_env = {"FAKE_RUNC_HANG=1"}});
+  ASSERT_FALSE(hung);
+  EXPECT_EQ(hung.error().code(), errc::timeout);
+  EXPECT_LT(clock_type::now() - start, 3s);
+}
+
+TEST_F(client_io, exec_capture_and_run_capture_refuse_what_would_not_be_captured) {
+  auto c = make();
+  auto io = pipe_io::create();
+  ASSERT_TRUE(io) << io.error();
+  spec::process p{.args = std::vector<std::string>{"sh"}, .cwd = "/"};
+  spec::process tty = p;
+  tty.terminal = true;
+  std::vector<result<captured>> refused;
+  refused.push_back(c.exec_capture("web", p, {.io = *io}, {}, {.extra_env = {rec_env()}}));
+  refused.push_back(c.exec_capture("web", p, {.detach = true}, {}, {.extra_env = {rec_env()}}));
+  refused.push_back(c.exec_capture("web", tty, {}, {}, {.extra_env = {rec_env()}}));
+  refused.push_back(c.run_capture("web", "/b", {.io = *io}, {}, {.extra_env = {rec_env()}}));
+  refused.push_back(c.run_capture("web", "/b", {.detach = true}, {}, {.extra_env = {rec_env()}}));
+  write_config(dir_.path(), true);
+  refused.push_back(c.run_capture("web", dir_.path(), {}, {}, {.extra_env = {rec_env()}}));
+  for (std::size_t i = 0; i < refused.size(); ++i) {
+    ASSERT_FALSE(refused[i]) << i;
+    EXPECT_EQ(refused[i].error().code(), errc::invalid_argument) << i;
+  }
+  EXPECT_FALSE(std::filesystem::exists(rec()));
+}
+
+TEST_F(client_io, run_capture_returns_the_containers_status_and_output) {
+  auto c = make();
+  auto r = c.run_capture("web", "/b", {}, {},
+                         {.extra_env = {"FAKE_RUNC_STDOUT=hello\n", "FAKE_RUNC_STDERR=oops\n",
+                                        "FAKE_RUNC_EXIT=4"}});
+  ASSERT_TRUE(r) << r.error();
+  EXPECT_EQ(r->status, exit_status::exited(4));
+  EXPECT_EQ(r->out, "hello\n");
+  EXPECT_EQ(r->err, "oops\n");
+  // runc's own failure is an error with runc's message from its log, not the
+  // process's stderr.
+  auto failed = c.run_capture("web", "/b", {}, {},
+                              {.extra_env = {"FAKE_RUNC_STDERR=noise\n", "FAKE_RUNC_EXIT=1",
+                                             "FAKE_RUNC_LOG_ERROR=runc run failed: boom"}});
+  ASSERT_FALSE(failed);
+  EXPECT_EQ(failed.error().message(), "runc run failed: boom");
 }
 
 TEST_F(client_io, pidfd_socket_on_an_old_runc_is_unsupported_in_plain_words) {

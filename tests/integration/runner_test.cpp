@@ -30,7 +30,8 @@ TEST_F(runner, feeds_stdin_and_captures_separately) {
   call_context ctx{.extra_env = {"FAKE_RUNC_RECORD=" + record_path(), "FAKE_RUNC_READ_STDIN=1",
                                  "FAKE_RUNC_STDOUT=out", "FAKE_RUNC_STDERR=err"}};
   std::string big(1 << 20, 'x');  // larger than any pipe/socket buffer
-  auto r = run_process(cfg(), ctx, invocation{{"update", "--resources=-", "c"}, true, nullptr, big, {}});
+  auto r =
+      run_process(cfg(), ctx, invocation{{"update", "--resources=-", "c"}, true, nullptr, big, {}, {}, {}});
   ASSERT_TRUE(r) << r.error();
   EXPECT_EQ(r->out, "out");
   EXPECT_EQ(r->err, "err");
@@ -40,7 +41,7 @@ TEST_F(runner, feeds_stdin_and_captures_separately) {
 TEST_F(runner, stdin_to_a_runc_that_does_not_read_is_not_sigpipe) {
   call_context ctx{.extra_env = {"FAKE_RUNC_EXIT=0"}};
   std::string big(4 << 20, 'x');
-  auto r = run_process(cfg(), ctx, invocation{{"update", "c"}, true, nullptr, big, {}});
+  auto r = run_process(cfg(), ctx, invocation{{"update", "c"}, true, nullptr, big, {}, {}, {}});
   ASSERT_TRUE(r) << r.error();  // we are still alive: no SIGPIPE
   EXPECT_TRUE(r->status.success());
 }
@@ -49,7 +50,7 @@ TEST_F(runner, extra_fds_land_at_3_and_up) {
   int a = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
   int b = ::open("/dev/zero", O_RDONLY | O_CLOEXEC);
   call_context ctx{.extra_env = {"FAKE_RUNC_RECORD=" + record_path()}};
-  auto r = run_process(cfg(), ctx, invocation{{"create", "c"}, true, nullptr, std::nullopt, {b, a}});
+  auto r = run_process(cfg(), ctx, invocation{{"create", "c"}, true, nullptr, std::nullopt, {b, a}, {}, {}});
   ::close(a);
   ::close(b);
   ASSERT_TRUE(r) << r.error();
@@ -69,7 +70,7 @@ TEST_F(runner, extra_fds_sitting_at_target_numbers_are_not_clobbered) {
   std::vector<int> extra;
   for (int i = n - 1; i >= 0; --i) extra.push_back(pipes[static_cast<std::size_t>(i)].second);
   call_context ctx{.extra_env = {"FAKE_RUNC_WRITE_FDS=" + std::to_string(n)}};
-  auto r = run_process(cfg(), ctx, invocation{{"x"}, true, nullptr, std::nullopt, extra});
+  auto r = run_process(cfg(), ctx, invocation{{"x"}, true, nullptr, std::nullopt, extra, {}, {}});
   for (auto& p : pipes) ::close(p.second);
   ASSERT_TRUE(r) << r.error();
   std::vector<std::string> got;

@@ -26,6 +26,7 @@
 
 #include <runcpp/socket.hpp>
 
+#include "support/env_override.hpp"
 #include "support/hygiene.hpp"
 
 extern char** environ;
@@ -84,29 +85,7 @@ class fake_process {
   pid_t pid_ = -1;
 };
 
-// Sets (or unsets, with nullopt) an environment variable for one scope.
-class env_override {
- public:
-  env_override(const char* name, std::optional<std::string> value) : name_(name) {
-    if (const char* old = std::getenv(name)) old_ = old;
-    if (value)
-      ::setenv(name, value->c_str(), 1);
-    else
-      ::unsetenv(name);
-  }
-  ~env_override() {
-    if (old_)
-      ::setenv(name_, old_->c_str(), 1);
-    else
-      ::unsetenv(name_);
-  }
-  env_override(const env_override&) = delete;
-  env_override& operator=(const env_override&) = delete;
-
- private:
-  const char* name_;
-  std::optional<std::string> old_;
-};
+using testing::env_override;
 
 call_context within(std::chrono::milliseconds ms) { return call_context{.deadline = clock::now() + ms}; }
 
@@ -525,6 +504,16 @@ TEST_F(sockets, empty_xdg_runtime_dir_falls_back_to_tmpdir) {
   env_override empty_xdg("XDG_RUNTIME_DIR", "");
   env_override set_tmp("TMPDIR", tmp.path().string());
   auto sock = pidfd_socket::temporary();
+  ASSERT_TRUE(sock) << sock.error();
+  EXPECT_EQ((*sock)->path().parent_path().parent_path(), tmp.path());
+  EXPECT_EQ(mode_of((*sock)->path()) & S_ISVTX, 0u);
+}
+
+TEST_F(sockets, missing_xdg_runtime_dir_falls_back_to_tmpdir) {
+  testing::temp_dir tmp("runcpp-tmpdir");
+  env_override gone_xdg("XDG_RUNTIME_DIR", (tmp.path() / "gone").string());
+  env_override set_tmp("TMPDIR", tmp.path().string());
+  auto sock = console_socket::temporary();
   ASSERT_TRUE(sock) << sock.error();
   EXPECT_EQ((*sock)->path().parent_path().parent_path(), tmp.path());
   EXPECT_EQ(mode_of((*sock)->path()) & S_ISVTX, 0u);

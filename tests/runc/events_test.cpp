@@ -170,7 +170,7 @@ TEST_P(runc_events, oom_kills_the_container) {
   bundle_->write();
   auto r = client_->run(new_id(), bundle_->path());
   ASSERT_TRUE(r) << r.error();
-  EXPECT_EQ(*r, 128 + SIGKILL);
+  EXPECT_EQ(r->go_status(), 128 + SIGKILL);
 }
 
 TEST_P(runc_events, stats_of_a_missing_container_is_not_found) {

@@ -56,7 +56,7 @@ TEST_P(runc_io, detached_run_writes_the_pid_file_that_state_agrees_with) {
 
   auto r = client_->run(id, bundle_->path(), {.pid_file = pid_file, .detach = true});
   ASSERT_TRUE(r) << r.error();
-  EXPECT_EQ(*r, 0);
+  EXPECT_EQ(*r, exit_status::exited(0));
 
   auto pid = read_pid_file(pid_file);
   ASSERT_TRUE(pid) << pid.error();
@@ -122,7 +122,7 @@ TEST_P(runc_io, exec_with_pipes_returns_the_exit_code_and_the_output) {
   spec::process p{.args = {{"sh", "-c", "echo out; exit 7"}}, .env = {{"PATH=/bin"}}, .cwd = "/"};
   auto r = client_->exec(id, p, {.io = *io});
   ASSERT_TRUE(r) << r.error();
-  EXPECT_EQ(*r, 7);
+  EXPECT_EQ(*r, exit_status::exited(7));
 
   auto out = read_until((*io)->stdout_fd(), 10s);
   EXPECT_TRUE(out.eof) << "stdout of a finished exec did not reach EOF: the library kept a write end";
@@ -132,10 +132,53 @@ TEST_P(runc_io, exec_with_pipes_returns_the_exit_code_and_the_output) {
   EXPECT_EQ(err.text, "");
 }
 
+// More than a pipe holds on both streams at once, and a deadline: the old way
+// (exec with pipe_io, read after it returns) blocks the process on a full pipe
+// until the deadline kills it; exec_capture reads while it runs.
+TEST_P(runc_io, exec_capture_of_more_than_a_mib_on_both_streams) {
+  auto id = run_detached({"sleep", "1000"});
+  spec::process p{.args = {{"sh", "-c",
+                            "yes 0123456789abcde | head -c 1500000; yes e | head -c 1200000 >&2; exit 5"}},
+                  .env = {{"PATH=/bin"}},
+                  .cwd = "/"};
+  auto r = client_->exec_capture(id, p, {}, {}, {.deadline = std::chrono::steady_clock::now() + 20s});
+  ASSERT_TRUE(r) << r.error();
+  EXPECT_EQ(r->status, exit_status::exited(5));
+  ASSERT_EQ(r->out.size(), 1500000u);
+  EXPECT_EQ(r->out.substr(0, 32), "0123456789abcde\n0123456789abcde\n");
+  EXPECT_EQ(r->err.size(), 1200000u);
+  EXPECT_FALSE(r->out_truncated || r->err_truncated);
+
+  auto limited = client_->exec_capture(id, p, {}, {.max_stdout = 100, .max_stderr = 10},
+                                       {.deadline = std::chrono::steady_clock::now() + 20s});
+  ASSERT_TRUE(limited) << limited.error();
+  EXPECT_EQ(limited->status, exit_status::exited(5));
+  EXPECT_EQ(limited->out, r->out.substr(0, 100));
+  EXPECT_EQ(limited->err, "e\ne\ne\ne\ne\n");
+  EXPECT_TRUE(limited->out_truncated && limited->err_truncated);
+
+  auto echoed =
+      client_->exec_capture(id, spec::process{.args = {{"cat"}}, .env = {{"PATH=/bin"}}, .cwd = "/"}, {},
+                            {.input = std::string(300000, 'i')});
+  ASSERT_TRUE(echoed) << echoed.error();
+  EXPECT_EQ(echoed->out, std::string(300000, 'i'));
+}
+
+TEST_P(runc_io, run_capture_of_more_than_a_mib) {
+  bundle_->set_args({"sh", "-c", "yes 0123456789abcde | head -c 2000000; echo done >&2; exit 2"});
+  bundle_->write();
+  auto r = client_->run_capture(new_id(), bundle_->path(), {}, {},
+                                {.deadline = std::chrono::steady_clock::now() + 20s});
+  ASSERT_TRUE(r) << r.error();
+  EXPECT_EQ(r->status, exit_status::exited(2));
+  EXPECT_EQ(r->out.size(), 2000000u);
+  EXPECT_EQ(r->err, "done\n");
+}
+
 TEST_P(runc_io, exec_of_a_missing_binary_is_the_runtimes_error_with_exit_255) {
   auto id = run_detached({"sleep", "1000"});
   auto r = client_->exec(id, spec::process{.args = {{"/nonexistent"}}, .cwd = "/"});
-  ASSERT_FALSE(r) << "exec of /nonexistent returned " << *r;
+  ASSERT_FALSE(r) << "exec of /nonexistent returned " << r->to_string();
   EXPECT_THAT(r.error().message(),
               HasSubstr(is_crun() ? "executable file `/nonexistent` not found in $PATH: No such "
                                     "file or directory"
@@ -153,7 +196,7 @@ TEST_P(runc_io, exec_with_a_terminal_gives_a_working_resizable_console) {
   spec::process p{.terminal = true, .args = {{"sh"}}, .env = {{"PATH=/bin", "TERM=xterm"}}, .cwd = "/"};
   auto r = client_->exec(id, p, {.console_socket = sock->get(), .detach = true});
   ASSERT_TRUE(r) << r.error();
-  EXPECT_EQ(*r, 0);
+  EXPECT_EQ(*r, exit_status::exited(0));
 
   auto tty = (*sock)->receive({.deadline = std::chrono::steady_clock::now() + 10s});
   ASSERT_TRUE(tty) << tty.error();
@@ -304,7 +347,7 @@ TEST_P(runc_io, checkpoint_and_restore) {
 
   auto r = client_->restore(id, bundle_->path(), {.image_path = images.path(), .detach = true});
   ASSERT_TRUE(r) << r.error();
-  EXPECT_EQ(*r, 0);
+  EXPECT_EQ(*r, exit_status::exited(0));
   EXPECT_EQ(wait_for(id, container_status::running), container_status::running);
 }
 

@@ -189,7 +189,7 @@ TEST_P(real_runtime, commands_on_a_paused_then_stopped_container) {
 
   ASSERT_TRUE(c.pause(id));
   auto in_paused = c.exec(id, p);
-  ASSERT_FALSE(in_paused) << "exec into a paused container returned " << *in_paused;
+  ASSERT_FALSE(in_paused) << "exec into a paused container returned " << in_paused->to_string();
   EXPECT_EQ(in_paused.error().code(), errc::paused) << in_paused.error();
   // runc's exec fails with 255 (its usual exit for errors before the process runs), crun's with 1.
   EXPECT_EQ(in_paused.error().exit(), exit_status::exited(is_crun() ? 1 : 255)) << in_paused.error();
@@ -199,7 +199,7 @@ TEST_P(real_runtime, commands_on_a_paused_then_stopped_container) {
   ASSERT_EQ(wait_for(id, container_status::stopped), container_status::stopped);
 
   auto in_stopped = c.exec(id, p);
-  ASSERT_FALSE(in_stopped) << "exec into a stopped container returned " << *in_stopped;
+  ASSERT_FALSE(in_stopped) << "exec into a stopped container returned " << in_stopped->to_string();
   EXPECT_EQ(in_stopped.error().code(), errc::not_running) << in_stopped.error();
 
   auto updated = c.update(id, {.memory = {{.limit = 64 * 1024 * 1024}}});
@@ -292,9 +292,9 @@ TEST_P(real_runtime, foreground_run_returns_the_exit_status) {
   bundle_->write();
   auto r = client_->run(new_id(), bundle_->path());
   ASSERT_TRUE(r) << r.error();
-  EXPECT_EQ(*r, 3);
+  EXPECT_EQ(*r, exit_status::exited(3));
 
-  // A container killed by SIGKILL: runc reports 128+9.
+  // A container killed by SIGKILL: runc exits with 128+9, the only way it can say so.
   bundle_->set_args({"sleep", "1000"});
   bundle_->write();
   auto id = new_id();
@@ -305,7 +305,8 @@ TEST_P(real_runtime, foreground_run_returns_the_exit_status) {
   auto killed = client_->run(id, bundle_->path());
   killer.join();
   ASSERT_TRUE(killed) << killed.error();
-  EXPECT_EQ(*killed, 137);
+  EXPECT_EQ(*killed, exit_status::exited(137));
+  EXPECT_EQ(killed->go_status(), 137);
 }
 
 TEST_P(real_runtime, invalid_id_is_rejected_before_runc_runs) {

@@ -116,5 +116,16 @@ TEST(validate_container_id, runc_rules) {
   }
 }
 
+TEST(validate_container_id, the_message_shows_a_refused_id_escaped_and_short) {
+  auto nul = validate_container_id(std::string_view("a\0b\n\x1b[2J\"\\", 10));
+  ASSERT_FALSE(nul);
+  EXPECT_EQ(nul.error().message(),
+            "invalid container id \"a\\x00b\\x0a\\x1b[2J\\x22\\x5c\": only [A-Za-z0-9_+.-] are allowed");
+  auto long_id = validate_container_id(std::string(2000, 'a'));
+  ASSERT_FALSE(long_id);
+  EXPECT_EQ(long_id.error().message(),
+            "invalid container id \"" + std::string(64, 'a') + "...\": longer than 1024 bytes");
+}
+
 }  // namespace
 }  // namespace runcpp
