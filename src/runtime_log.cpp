@@ -127,7 +127,8 @@ errc classify_message(std::string_view msg) {
       {"container still running", errc::still_running},
       {"is still running", errc::still_running},
       {"is not in `created` or `stopped` state", errc::still_running},  // crun delete
-      {"kill container: No such process", errc::not_running},           // crun kill
+      {"kill container: No such process", errc::not_running},           // crun kill (init a zombie)
+      {"open pidfd: No such process", errc::not_running},               // crun kill (init reaped)
       {"/exec.fifo`: No such file or directory", errc::still_running},  // crun start (already started)
       {"requires a maximum of", errc::unsupported},                     // crun ps with ps(1) args
       {"cannot start a container that has stopped", errc::not_running},

@@ -129,7 +129,14 @@ INSTANTIATE_TEST_SUITE_P(
                       captured{"crun-1.8.1/errors/exec-stopped", errc::not_running},
                       captured{"crun-1.8.1/errors/exec-paused", errc::paused},
                       captured{"crun-1.8.1/errors/events-unsupported", errc::unsupported},
-                      captured{"crun-1.8.1/errors/pidfd-socket-unsupported", errc::unsupported}));
+                      captured{"crun-1.8.1/errors/pidfd-socket-unsupported", errc::unsupported},
+                      // A stopped container whose init was reaped (not a zombie).
+                      captured{"runc-1.1.5/errors/kill-reaped", errc::not_running},
+                      captured{"runc-1.1.5/errors/pause-reaped", errc::not_running},
+                      captured{"runc-1.1.5/errors/resume-reaped", errc::not_paused},
+                      captured{"crun-1.8.1/errors/kill-reaped", errc::not_running},
+                      captured{"crun-1.8.1/errors/pause-reaped", errc::not_running},
+                      captured{"crun-1.8.1/errors/resume-reaped", errc::not_running}));
 
 }  // namespace
 }  // namespace runcpp::detail
