@@ -2,7 +2,7 @@
 
 #include <utility>
 
-#include "json/parse.hpp"
+#include "json/rapid.hpp"
 
 namespace runcpp::detail {
 namespace {
@@ -69,12 +69,12 @@ std::optional<std::pair<std::string, std::string>> parse_logfmt(std::string_view
 }
 
 std::optional<std::pair<std::string, std::string>> parse_json_record(std::string_view line) {
-  auto j = parse_json(line);
-  if (j.is_discarded() || !j.is_object()) return std::nullopt;
-  auto level = j.find("level");
-  auto msg = j.find("msg");
-  if (level == j.end() || msg == j.end() || !level->is_string() || !msg->is_string()) return std::nullopt;
-  return std::pair{level->get<std::string>(), msg->get<std::string>()};
+  rapid::document doc;
+  if (!doc.parse(line) || !doc.root().IsObject()) return std::nullopt;
+  const auto* level = rapid::find_last(doc.root(), "level");
+  const auto* msg = rapid::find_last(doc.root(), "msg");
+  if (level == nullptr || msg == nullptr || !level->IsString() || !msg->IsString()) return std::nullopt;
+  return std::pair{std::string(rapid::view(*level)), std::string(rapid::view(*msg))};
 }
 
 }  // namespace

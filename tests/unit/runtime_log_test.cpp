@@ -52,6 +52,11 @@ TEST(last_error_record, none_for_plain_text_or_malformed) {
   EXPECT_EQ(last_error_record("level=fatal msg=boom"), "boom");
 }
 
+TEST(last_error_record, json_records_keep_the_last_of_duplicate_keys_and_refuse_a_nul) {
+  EXPECT_EQ(last_error_record(R"({"level":"info","msg":"a","level":"error","msg":"b"})"), "b");
+  EXPECT_FALSE(last_error_record(std::string(R"({"level":"error","msg":"a"})") + '\0'));
+}
+
 struct classification {
   const char* message;
   errc code;
