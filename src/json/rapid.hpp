@@ -43,7 +43,7 @@ using member = value::Member;
 // The deepest nesting of arrays and objects a document may have (the top-level
 // array or object is level 1). runc's and crun's output is a few levels deep and
 // a config.json about ten; the limit keeps hostile output ("[[[[...") from
-// costing ~20 bytes of DOM and parser stack per byte of input.
+// costing ~25 bytes of DOM and parser stack per byte of input.
 inline constexpr unsigned max_depth = 128;
 
 // One parsed document. Parsing is in situ on a private copy of the text, so

@@ -18,6 +18,17 @@
 
 namespace runcpp::testing {
 
+// True in a build with AddressSanitizer, whose allocator (redzones, a
+// quarantine that keeps freed memory) changes what a call costs: bounds on
+// peak memory are meant for, and checked in, builds without it.
+#if defined(__SANITIZE_ADDRESS__)
+inline constexpr bool instrumented_allocator = true;
+#elif defined(__has_feature)
+inline constexpr bool instrumented_allocator = __has_feature(address_sanitizer);
+#else
+inline constexpr bool instrumented_allocator = false;
+#endif
+
 // A "<field>: <n> kB" value of /proc/self/status (VmHWM, VmRSS) in bytes;
 // nullopt if it cannot be read.
 inline std::optional<std::size_t> proc_status_bytes(std::string_view field) {
