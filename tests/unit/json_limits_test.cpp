@@ -1,7 +1,7 @@
 // The nesting limit of the one JSON parse path (src/json/rapid.hpp) as every
 // decoder sees it, and what hostile output costs in memory: a parse of
 // max_stdout bytes of "[[[[..." must stay within a small multiple of its size
-// (it peaked at ~75x before the limit).
+// (25x to 75x before the limit).
 
 #include <string>
 #include <string_view>
