@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cassert>
 #include <charconv>
+#include <cstddef>
 #include <cstdint>
 #include <cstring>
 #include <string>
@@ -281,11 +282,12 @@ class document {
   bool holds_surrogate() const;
 
   static constexpr std::size_t utf8_tail_padding = 4;
-  bool too_deep_ = false;
-  char pool_buffer_[4096];
+  // RapidJSON's pool keeps its chunk headers (pointers) in this buffer.
+  alignas(std::max_align_t) char pool_buffer_[4096];
   rapidjson::MemoryPoolAllocator<> pool_;
   rapidjson::Document doc_;
   std::string buffer_;
+  bool too_deep_ = false;
 };
 
 inline std::string_view view(const value& v) noexcept { return {v.GetString(), v.GetStringLength()}; }
