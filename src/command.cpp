@@ -3,7 +3,7 @@
 #include <fcntl.h>
 #include <sys/stat.h>
 
-#include "json/parse.hpp"
+#include "json/rapid.hpp"
 
 #include "fd.hpp"
 #include "runtime_log.hpp"
@@ -144,14 +144,14 @@ std::optional<bool> bundle_terminal(const std::filesystem::path& bundle,
                                     const std::filesystem::path& work_dir) {
   auto path = (bundle.is_relative() && !work_dir.empty() ? work_dir / bundle : bundle) / "config.json";
   std::string text = read_tail(path, 0, std::size_t{16} << 20);
-  auto j = parse_json(text);
-  if (j.is_discarded() || !j.is_object()) return std::nullopt;
-  auto p = j.find("process");
-  if (p == j.end() || !p->is_object()) return false;
-  auto t = p->find("terminal");
-  if (t == p->end() || t->is_null()) return false;
-  if (!t->is_boolean()) return std::nullopt;
-  return t->get<bool>();
+  rapid::document doc;
+  if (!doc.parse(text) || !doc.root().IsObject()) return std::nullopt;
+  const auto* p = rapid::find_last(doc.root(), "process");
+  if (p == nullptr || !p->IsObject()) return false;
+  const auto* t = rapid::find_last(*p, "terminal");
+  if (t == nullptr || t->IsNull()) return false;
+  if (!t->IsBool()) return std::nullopt;
+  return t->GetBool();
 }
 
 error reworded(const error& e, errc code, std::string message) {

@@ -2,7 +2,7 @@
 
 #include <utility>
 
-#include "json/parse.hpp"
+#include "json/rapid.hpp"
 
 namespace runcpp::detail {
 namespace {
@@ -69,12 +69,12 @@ std::optional<std::pair<std::string, std::string>> parse_logfmt(std::string_view
 }
 
 std::optional<std::pair<std::string, std::string>> parse_json_record(std::string_view line) {
-  auto j = parse_json(line);
-  if (j.is_discarded() || !j.is_object()) return std::nullopt;
-  auto level = j.find("level");
-  auto msg = j.find("msg");
-  if (level == j.end() || msg == j.end() || !level->is_string() || !msg->is_string()) return std::nullopt;
-  return std::pair{level->get<std::string>(), msg->get<std::string>()};
+  rapid::document doc;
+  if (!doc.parse(line) || !doc.root().IsObject()) return std::nullopt;
+  const auto* level = rapid::find_last(doc.root(), "level");
+  const auto* msg = rapid::find_last(doc.root(), "msg");
+  if (level == nullptr || msg == nullptr || !level->IsString() || !msg->IsString()) return std::nullopt;
+  return std::pair{std::string(rapid::view(*level)), std::string(rapid::view(*msg))};
 }
 
 }  // namespace
@@ -127,7 +127,8 @@ errc classify_message(std::string_view msg) {
       {"container still running", errc::still_running},
       {"is still running", errc::still_running},
       {"is not in `created` or `stopped` state", errc::still_running},  // crun delete
-      {"kill container: No such process", errc::not_running},           // crun kill
+      {"kill container: No such process", errc::not_running},           // crun kill (init a zombie)
+      {"open pidfd: No such process", errc::not_running},               // crun kill (init reaped)
       {"/exec.fifo`: No such file or directory", errc::still_running},  // crun start (already started)
       {"requires a maximum of", errc::unsupported},                     // crun ps with ps(1) args
       {"cannot start a container that has stopped", errc::not_running},

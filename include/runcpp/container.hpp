@@ -41,7 +41,8 @@ struct container {
 /// Only "id" is required; other absent keys (crun's list has no rootfs) keep
 /// their defaults, and a JSON null counts as absent, as in Go. "pid" must be an
 /// integer in 0..INT_MAX, "created" a valid RFC 3339 timestamp.
-/// Errors: errc::parse_error naming the problem. Never throws or crashes.
+/// Errors: errc::parse_error naming the problem, also for JSON nested more than
+/// 128 levels deep. Never throws or crashes.
 result<container> parse_state_json(std::string_view json);
 /// Parses `runc list --format=json` output; `null` gives an empty vector.
 /// An error in one element fails the whole list ("list JSON element 2: ...").

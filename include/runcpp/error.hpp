@@ -48,7 +48,8 @@ enum class errc {
   timeout,
   /// call_context::stop was requested; the runtime was stopped and reaped.
   cancelled,
-  /// The runtime's output could not be parsed (or exceeded the output limit).
+  /// The runtime's output could not be parsed (or exceeded the output limit). JSON
+  /// with arrays/objects nested more than 128 levels deep is refused as such.
   parse_error,
   /// A peer broke a protocol (e.g. a console socket message without exactly one fd).
   protocol_error,

@@ -87,7 +87,9 @@ struct features {
                                                 ///< behaviour unsafely
 };
 
-/// Unknown keys are ignored; a key of the wrong JSON type is errc::parse_error.
+/// Unknown keys are ignored; a key of the wrong JSON type is errc::parse_error,
+/// and so is JSON nested more than 128 levels deep. Of duplicate keys the last
+/// counts.
 result<features> parse_features_json(std::string_view json);
 
 }  // namespace runcpp

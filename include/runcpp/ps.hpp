@@ -26,7 +26,7 @@ result<top_results> parse_ps_output(std::string_view output);
 
 /// Parses `runc ps --format json` output: a JSON array of pids, or null.
 /// Errors: errc::parse_error for anything else, including an element that is
-/// not an integer in 1..INT_MAX.
+/// not an integer in 1..INT_MAX, and for JSON nested more than 128 levels deep.
 result<std::vector<int>> parse_ps_json(std::string_view json);
 
 }  // namespace runcpp

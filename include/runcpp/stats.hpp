@@ -242,7 +242,8 @@ struct event {
 /// only non-negative JSON integers (no fractions, exponents or overflow), like
 /// Go's decoder. Errors: errc::parse_error naming the key by its dotted path,
 /// e.g. `stats JSON: key "blkio.ioServiceBytesRecursive[0].major" is not an
-/// unsigned integer`. Never throws (except std::bad_alloc) and never crashes.
+/// unsigned integer`, or for JSON nested more than 128 levels deep. Never throws
+/// (except std::bad_alloc) and never crashes.
 result<stats> parse_stats_json(std::string_view json);
 
 /// Parses one event line: {"type":..., "id":..., "data":{...}}. "type" is

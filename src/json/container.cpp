@@ -202,13 +202,13 @@ std::string_view to_string(container_status s) noexcept {
 
 result<container> parse_state_json(std::string_view text) {
   detail::rapid::document doc;
-  if (!doc.parse(text)) return parse_failure("state JSON", "not valid JSON");
+  if (!doc.parse(text)) return parse_failure("state JSON", doc.failure());
   return decode_container(doc.root(), "state JSON");
 }
 
 result<std::vector<container>> parse_list_json(std::string_view text) {
   detail::rapid::document doc;
-  if (!doc.parse(text)) return parse_failure("list JSON", "not valid JSON");
+  if (!doc.parse(text)) return parse_failure("list JSON", doc.failure());
   const json& j = doc.root();
   std::vector<container> out;
   if (j.IsNull()) return out;  // runc prints `null` when there are no containers

@@ -1,24 +1,21 @@
 // Decoding of `runc features` (runtime-spec features.md). Every field is
 // optional; a known key holding the wrong JSON type is a parse_error naming
-// the key by its dotted path. No nlohmann exception can escape: the parse is
-// non-throwing and every access is preceded by a type test.
+// the key by its dotted path. Parsed with RapidJSON (rapid.hpp), which never
+// throws; every Get* is preceded by a type test.
 
 #include <runcpp/features.hpp>
 
 #include <string>
 #include <utility>
 
-#include <nlohmann/json.hpp>
-
-#include "parse.hpp"
+#include "rapid.hpp"
 
 namespace runcpp {
 
 namespace {
 
-using json = nlohmann::json;
-
-using detail::parse_json;
+using json = detail::rapid::value;
+using detail::rapid::view;
 
 // Walks the document, remembering the first type error. Paths are built only
 // when something is wrong, so the happy path does not concatenate strings.
@@ -31,7 +28,7 @@ class decoder {
   const json* object(const json& obj, std::string_view parent, const char* key) {
     const json* v = member(obj, key);
     if (v == nullptr) return nullptr;
-    if (!v->is_object()) {
+    if (!v->IsObject()) {
       fail(parent, key, "an object");
       return nullptr;
     }
@@ -41,27 +38,27 @@ class decoder {
   void boolean(const json& obj, std::string_view parent, const char* key, std::optional<bool>& out) {
     const json* v = member(obj, key);
     if (v == nullptr) return;
-    if (!v->is_boolean()) return fail(parent, key, "a boolean");
-    out = v->get<bool>();
+    if (!v->IsBool()) return fail(parent, key, "a boolean");
+    out = v->GetBool();
   }
 
   void string(const json& obj, std::string_view parent, const char* key, std::optional<std::string>& out) {
     const json* v = member(obj, key);
     if (v == nullptr) return;
-    if (!v->is_string()) return fail(parent, key, "a string");
-    out = v->get_ref<const std::string&>();
+    if (!v->IsString()) return fail(parent, key, "a string");
+    out = std::string(view(*v));
   }
 
   void strings(const json& obj, std::string_view parent, const char* key,
                std::optional<std::vector<std::string>>& out) {
     const json* v = member(obj, key);
     if (v == nullptr) return;
-    if (!v->is_array()) return fail(parent, key, "an array of strings");
+    if (!v->IsArray()) return fail(parent, key, "an array of strings");
     std::vector<std::string> items;
-    items.reserve(v->size());
-    for (const auto& e : *v) {
-      if (!e.is_string()) return fail(parent, key, "an array of strings");
-      items.push_back(e.get_ref<const std::string&>());
+    items.reserve(v->Size());
+    for (const auto& e : v->GetArray()) {
+      if (!e.IsString()) return fail(parent, key, "an array of strings");
+      items.emplace_back(view(e));
     }
     out = std::move(items);
   }
@@ -70,11 +67,12 @@ class decoder {
                   std::optional<std::map<std::string, std::string>>& out) {
     const json* v = member(obj, key);
     if (v == nullptr) return;
-    if (!v->is_object()) return fail(parent, key, "an object of strings");
+    if (!v->IsObject()) return fail(parent, key, "an object of strings");
+    // Of duplicate keys the last counts, and only its type is checked.
     std::map<std::string, std::string> items;
-    for (auto it = v->begin(); it != v->end(); ++it) {
-      if (!it->is_string()) return fail(parent, key, "an object of strings");
-      items.emplace(it.key(), it->get_ref<const std::string&>());
+    for (const auto* m : detail::rapid::sorted_last_members(*v)) {
+      if (!m->value.IsString()) return fail(parent, key, "an object of strings");
+      items.emplace_hint(items.end(), view(m->name), view(m->value));
     }
     out = std::move(items);
   }
@@ -91,11 +89,10 @@ class decoder {
 
  private:
   // Absent and null are the same: "the runtime did not say" (Go decodes null
-  // into a nil pointer without complaint).
+  // into a nil pointer without complaint). Of duplicate keys the last counts.
   static const json* member(const json& obj, const char* key) {
-    const auto it = obj.find(key);
-    if (it == obj.end() || it->is_null()) return nullptr;
-    return &*it;
+    const json* v = detail::rapid::find_last(obj, key);
+    return v == nullptr || v->IsNull() ? nullptr : v;
   }
 
   static std::string join(std::string_view parent, std::string_view key) {
@@ -120,9 +117,10 @@ class decoder {
 }  // namespace
 
 result<features> parse_features_json(std::string_view text) {
-  const json j = parse_json(text);
-  if (j.is_discarded()) return error(errc::parse_error, "features JSON: not valid JSON");
-  if (!j.is_object()) return error(errc::parse_error, "features JSON: not a JSON object");
+  detail::rapid::document doc;
+  if (!doc.parse(text)) return error(errc::parse_error, "features JSON: " + std::string(doc.failure()));
+  const json& j = doc.root();
+  if (!j.IsObject()) return error(errc::parse_error, "features JSON: not a JSON object");
 
   features f;
   decoder d;

@@ -9,17 +9,11 @@
 #include <string>
 #include <utility>
 
-#include <nlohmann/json.hpp>
-
-#include "parse.hpp"
+#include "rapid.hpp"
 
 namespace runcpp {
 
 namespace {
-
-using json = nlohmann::json;
-
-using detail::parse_json;
 
 // The ASCII white space of Go's strings.Fields (and C's isspace in the "C"
 // locale). '\r' is among them, which is what makes CRLF input work.
@@ -93,28 +87,22 @@ result<top_results> parse_ps_output(std::string_view output) {
 }
 
 result<std::vector<int>> parse_ps_json(std::string_view text) {
-  const json j = parse_json(text);
-  if (j.is_discarded()) return error(errc::parse_error, "ps JSON: not valid JSON");
+  detail::rapid::document doc;
+  if (!doc.parse(text)) return error(errc::parse_error, "ps JSON: " + std::string(doc.failure()));
+  const auto& j = doc.root();
   std::vector<int> pids;
-  if (j.is_null()) return pids;  // an empty Go slice marshals as null
-  if (!j.is_array()) return error(errc::parse_error, "ps JSON: not a JSON array");
-  pids.reserve(j.size());
-  for (const auto& e : j) {
-    // A pid is a positive int; anything else means the output is not a pid list.
-    bool ok = false;
-    std::int64_t v = 0;
-    if (e.is_number_unsigned()) {
-      const auto u = e.get<std::uint64_t>();
-      ok = u <= static_cast<std::uint64_t>(std::numeric_limits<int>::max());
-      v = ok ? static_cast<std::int64_t>(u) : 0;
-    } else if (e.is_number_integer()) {
-      v = e.get<std::int64_t>();
-      ok = v <= std::numeric_limits<int>::max();
-    }
-    if (!ok || v <= 0)
+  if (j.IsNull()) return pids;  // an empty Go slice marshals as null
+  if (!j.IsArray()) return error(errc::parse_error, "ps JSON: not a JSON array");
+  pids.reserve(j.Size());
+  for (const auto& e : j.GetArray()) {
+    // A pid is a positive int; anything else (a fraction, an exponent, a
+    // negative or too large number) means the output is not a pid list.
+    const bool ok = e.IsUint64() && e.GetUint64() > 0 &&
+                    e.GetUint64() <= static_cast<std::uint64_t>(std::numeric_limits<int>::max());
+    if (!ok)
       return error(errc::parse_error,
                    "ps JSON: element " + std::to_string(pids.size()) + " is not a pid (positive int)");
-    pids.push_back(static_cast<int>(v));
+    pids.push_back(static_cast<int>(e.GetUint64()));
   }
   return pids;
 }

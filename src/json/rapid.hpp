@@ -1,12 +1,14 @@
-// Internal: the one way src/ uses RapidJSON. The hot decoders (state/list,
-// stats/events) parse with it because nlohmann's DOM building dominated their
-// profile; every other decoder stays on nlohmann (parse.hpp). RapidJSON is a
-// private, header-only dependency: it never reaches include/runcpp/.
+// Internal: the one way src/ parses JSON. RapidJSON is the project's one JSON
+// library (docs/performance.md: it is what keeps the decode rows at 2x go-runc
+// and more); parse.hpp (nlohmann) remains only for src/json/spec.cpp until
+// that moves too. RapidJSON is a private, header-only dependency: it never
+// reaches include/runcpp/.
 #pragma once
 
 #include <algorithm>
 #include <cassert>
 #include <charconv>
+#include <cstddef>
 #include <cstdint>
 #include <cstring>
 #include <string>
@@ -39,6 +41,12 @@ namespace runcpp::detail::rapid {
 using value = rapidjson::Value;
 using member = value::Member;
 
+// The deepest nesting of arrays and objects a document may have (the top-level
+// array or object is level 1). runc's and crun's output is a few levels deep and
+// a config.json about ten; the limit keeps hostile output ("[[[[...") from
+// costing ~25 bytes of DOM and parser stack per byte of input.
+inline constexpr unsigned max_depth = 128;
+
 // One parsed document. Parsing is in situ on a private copy of the text, so
 // strings in the DOM point into buffer_ and cost no allocation of their own.
 class document {
@@ -54,8 +62,10 @@ class document {
   // so unsigned fields accept it; and a number whose integer part has more
   // than about 308 digits is refused even when its exponent brings it back
   // into range ("1" and 309 zeros "e-300"), since RapidJSON's grammar pass
-  // stops there. runc never prints such a number.
+  // stops there. runc never prints such a number. Arrays and objects nested
+  // deeper than max_depth fail too (failure() says so).
   bool parse(std::string_view text) {
+    too_deep_ = false;
     if (text.find('\0') != std::string_view::npos) return false;
     if (text.starts_with("\xEF\xBB\xBF")) text.remove_prefix(3);
     // RapidJSON 1.1.0 validates a multi-byte UTF-8 sequence by taking all of
@@ -78,10 +88,17 @@ class document {
       rapidjson::Reader reader;
       number_handler handler{out};
       parsed = !reader.Parse<flags>(stream, handler).IsError();
+      too_deep_ = handler.depth > max_depth;
       return parsed;
     };
     doc_.Populate(generate);
     return parsed && !(has_low_surrogate_escape(text) && holds_surrogate());
+  }
+
+  // Why the last parse() failed, for an error message.
+  std::string_view failure() const noexcept {
+    static_assert(max_depth == 128, "the message below names the limit");
+    return too_deep_ ? "not valid JSON (nested more than 128 levels deep)" : "not valid JSON";
   }
 
   const value& root() const noexcept { return doc_; }
@@ -93,10 +110,12 @@ class document {
   // or exponent and fits int64 (negative) or uint64, else a double. A double
   // beyond the finite range is not valid JSON (nlohmann, which these decoders
   // used before, said the same); one too small to represent reads as zero.
+  // It also counts the nesting depth and stops the parse past max_depth.
   // RapidJSON's SAX interface fixes the method names.
   // NOLINTBEGIN(readability-identifier-naming)
   struct number_handler {
     rapidjson::Document& out;
+    unsigned depth = 0;
 
     bool RawNumber(const char* text, rapidjson::SizeType length, bool /*copy*/) {
       const std::string_view s(text, length);
@@ -153,11 +172,17 @@ class document {
     bool Uint64(std::uint64_t u) { return out.Uint64(u); }
     bool Double(double d) { return out.Double(d); }
     bool String(const char* s, rapidjson::SizeType n, bool copy) { return out.String(s, n, copy); }
-    bool StartObject() { return out.StartObject(); }
+    bool StartObject() { return ++depth <= max_depth && out.StartObject(); }
     bool Key(const char* s, rapidjson::SizeType n, bool copy) { return out.Key(s, n, copy); }
-    bool EndObject(rapidjson::SizeType members) { return out.EndObject(members); }
-    bool StartArray() { return out.StartArray(); }
-    bool EndArray(rapidjson::SizeType elements) { return out.EndArray(elements); }
+    bool EndObject(rapidjson::SizeType members) {
+      --depth;
+      return out.EndObject(members);
+    }
+    bool StartArray() { return ++depth <= max_depth && out.StartArray(); }
+    bool EndArray(rapidjson::SizeType elements) {
+      --depth;
+      return out.EndArray(elements);
+    }
   };
   // NOLINTEND(readability-identifier-naming)
 
@@ -257,10 +282,12 @@ class document {
   bool holds_surrogate() const;
 
   static constexpr std::size_t utf8_tail_padding = 4;
-  char pool_buffer_[4096];
+  // RapidJSON's pool keeps its chunk headers (pointers) in this buffer.
+  alignas(std::max_align_t) char pool_buffer_[4096];
   rapidjson::MemoryPoolAllocator<> pool_;
   rapidjson::Document doc_;
   std::string buffer_;
+  bool too_deep_ = false;
 };
 
 inline std::string_view view(const value& v) noexcept { return {v.GetString(), v.GetStringLength()}; }

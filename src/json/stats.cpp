@@ -463,7 +463,7 @@ event_type parse_event_type(std::string_view type) noexcept {
 
 result<stats> parse_stats_json(std::string_view text) {
   detail::rapid::document doc;
-  if (!doc.parse(text)) return error(errc::parse_error, "stats JSON: not valid JSON");
+  if (!doc.parse(text)) return error(errc::parse_error, "stats JSON: " + std::string(doc.failure()));
   const json& j = doc.root();
   if (!j.IsObject()) return error(errc::parse_error, "stats JSON: not a JSON object");
   return decode_stats(j, "stats JSON", "");
@@ -472,7 +472,7 @@ result<stats> parse_stats_json(std::string_view text) {
 result<event> parse_event_json(std::string_view text) {
   constexpr std::string_view what = "event JSON";
   detail::rapid::document doc;
-  if (!doc.parse(text)) return error(errc::parse_error, "event JSON: not valid JSON");
+  if (!doc.parse(text)) return error(errc::parse_error, "event JSON: " + std::string(doc.failure()));
   const json& j = doc.root();
   if (!j.IsObject()) return error(errc::parse_error, "event JSON: not a JSON object");
 

@@ -273,14 +273,25 @@ TEST(parse_state_json, every_truncation_of_a_real_state_is_an_error) {
   }
 }
 
-TEST(parse_state_json, deeply_nested_unknown_value_does_not_crash) {
-  std::string deep = R"({"id":"x","junk":)";
-  deep += std::string(100000, '[');
-  deep += std::string(100000, ']');
-  deep += "}";
-  auto r = runcpp::parse_state_json(deep);
+// Nesting up to the limit (128 levels, the object itself included) is fine in an
+// unknown key; deeper is a parse error, not a crash or a 75x memory bill.
+TEST(parse_state_json, deeply_nested_unknown_value_is_ignored_up_to_the_limit) {
+  auto nested = [](std::size_t depth) {
+    std::string s = R"({"id":"x","junk":)";
+    s.append(depth, '[');
+    s.append(depth, ']');
+    s += '}';
+    return s;
+  };
+  auto r = runcpp::parse_state_json(nested(127));
   ASSERT_TRUE(r) << r.error().message();
   EXPECT_EQ(r->id, "x");
+  for (const std::size_t depth : {std::size_t{128}, std::size_t{100000}}) {
+    auto deep = runcpp::parse_state_json(nested(depth));
+    ASSERT_FALSE(deep) << depth;
+    EXPECT_EQ(deep.error().code(), errc::parse_error);
+    EXPECT_EQ(deep.error().message(), "state JSON: not valid JSON (nested more than 128 levels deep)");
+  }
 }
 
 TEST(parse_rfc3339, utc_with_nanoseconds) {

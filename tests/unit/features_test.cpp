@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <fstream>
 #include <iterator>
+#include <map>
 #include <string>
 
 #include <gtest/gtest.h>
@@ -236,6 +237,29 @@ TEST(parse_features_json, not_json_or_not_an_object) {
     auto r = runcpp::parse_features_json(bad);
     ASSERT_FALSE(r) << bad;
     EXPECT_EQ(r.error().code(), errc::parse_error) << bad;
+  }
+}
+
+// The rules the decoder kept when it moved from nlohmann to RapidJSON.
+TEST(parse_features_json, the_last_of_duplicate_keys_counts) {
+  auto r = runcpp::parse_features_json(
+      R"({"ociVersionMin":1,"ociVersionMin":"1.0.0","annotations":{"a":1,"b":"x","a":"y","b":"z"}})");
+  ASSERT_TRUE(r) << r.error().message();
+  EXPECT_EQ(r->oci_version_min, "1.0.0");
+  ASSERT_TRUE(r->annotations);
+  EXPECT_EQ(*r->annotations, (std::map<std::string, std::string>{{"a", "y"}, {"b", "z"}}));
+  auto bad = runcpp::parse_features_json(R"({"hooks":["x"],"hooks":"x"})");
+  ASSERT_FALSE(bad);
+  EXPECT_NE(bad.error().message().find("\"hooks\" is not an array"), std::string::npos)
+      << bad.error().message();
+}
+
+TEST(parse_features_json, a_nul_byte_or_bad_utf8_is_not_json) {
+  for (const std::string_view bad : {std::string_view("{}\0", 3), std::string_view(R"({"hooks":["\xff"]})"),
+                                     std::string_view(R"({"hooks":["\udc00"]})")}) {
+    auto r = runcpp::parse_features_json(bad);
+    ASSERT_FALSE(r) << bad;
+    EXPECT_EQ(r.error().message(), "features JSON: not valid JSON") << bad;
   }
 }
 

@@ -234,6 +234,15 @@ TEST(parse_ps_json, non_pids_are_parse_errors) {
   }
 }
 
+TEST(parse_ps_json, a_nul_byte_or_a_minus_zero_is_refused) {
+  for (const std::string_view bad : {std::string_view("[1]\0", 4), std::string_view("[1,\0 2]", 7),
+                                     std::string_view("[-0]"), std::string_view("[1.0]")}) {
+    auto r = runcpp::parse_ps_json(bad);
+    ASSERT_FALSE(r) << "accepted: " << bad;
+    EXPECT_EQ(r.error().code(), errc::parse_error) << bad;
+  }
+}
+
 TEST(parse_ps_json, error_names_the_element) {
   auto r = runcpp::parse_ps_json("[10,20,\"x\"]");
   ASSERT_FALSE(r);

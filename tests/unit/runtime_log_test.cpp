@@ -52,6 +52,11 @@ TEST(last_error_record, none_for_plain_text_or_malformed) {
   EXPECT_EQ(last_error_record("level=fatal msg=boom"), "boom");
 }
 
+TEST(last_error_record, json_records_keep_the_last_of_duplicate_keys_and_refuse_a_nul) {
+  EXPECT_EQ(last_error_record(R"({"level":"info","msg":"a","level":"error","msg":"b"})"), "b");
+  EXPECT_FALSE(last_error_record(std::string(R"({"level":"error","msg":"a"})") + '\0'));
+}
+
 struct classification {
   const char* message;
   errc code;
@@ -129,7 +134,14 @@ INSTANTIATE_TEST_SUITE_P(
                       captured{"crun-1.8.1/errors/exec-stopped", errc::not_running},
                       captured{"crun-1.8.1/errors/exec-paused", errc::paused},
                       captured{"crun-1.8.1/errors/events-unsupported", errc::unsupported},
-                      captured{"crun-1.8.1/errors/pidfd-socket-unsupported", errc::unsupported}));
+                      captured{"crun-1.8.1/errors/pidfd-socket-unsupported", errc::unsupported},
+                      // A stopped container whose init was reaped (not a zombie).
+                      captured{"runc-1.1.5/errors/kill-reaped", errc::not_running},
+                      captured{"runc-1.1.5/errors/pause-reaped", errc::not_running},
+                      captured{"runc-1.1.5/errors/resume-reaped", errc::not_paused},
+                      captured{"crun-1.8.1/errors/kill-reaped", errc::not_running},
+                      captured{"crun-1.8.1/errors/pause-reaped", errc::not_running},
+                      captured{"crun-1.8.1/errors/resume-reaped", errc::not_running}));
 
 }  // namespace
 }  // namespace runcpp::detail

@@ -535,13 +535,22 @@ TEST(parse_stats_json, not_an_object) {
   EXPECT_TRUE(runcpp::parse_stats_json(" {}\r\n"));
 }
 
-TEST(parse_stats_json, deep_nesting_does_not_crash) {
-  const std::size_t depth = 100000;
-  const std::string deep = std::string(depth, '[') + std::string(depth, ']');
-  EXPECT_FALSE(runcpp::parse_stats_json(deep));
-  auto s = runcpp::parse_stats_json("{\"future\":" + deep + "}");  // unknown key: ignored
+TEST(parse_stats_json, deep_nesting_is_a_parse_error_past_the_limit) {
+  auto nested = [](std::size_t depth) {  // {"future": depth levels of arrays}
+    std::string s = "{\"future\":";
+    s.append(depth, '[');
+    s.append(depth, ']');
+    s += '}';
+    return s;
+  };
+  auto s = runcpp::parse_stats_json(nested(127));  // unknown key: ignored
   EXPECT_TRUE(s) << s.error().message();
-  EXPECT_FALSE(runcpp::parse_stats_json(std::string(depth, '[')));
+  for (const std::size_t depth : {std::size_t{128}, std::size_t{100000}}) {
+    auto deep = runcpp::parse_stats_json(nested(depth));
+    ASSERT_FALSE(deep) << depth;
+    EXPECT_EQ(deep.error().message(), "stats JSON: not valid JSON (nested more than 128 levels deep)");
+  }
+  EXPECT_FALSE(runcpp::parse_stats_json(std::string(100000, '[')));
 }
 
 TEST(stats, designated_initializers) {
