@@ -1,7 +1,8 @@
 # Sourced by scripts/test and scripts/demo: installs, with apt-get, whatever of
 # runcpp's build and test dependencies is missing. Needs root.
 runcpp_packages=(cmake g++ make ninja-build pkg-config libgtest-dev libgmock-dev libbenchmark-dev
-                 nlohmann-json3-dev rapidjson-dev runc crun busybox-static criu)
+                 nlohmann-json3-dev rapidjson-dev runc crun busybox-static criu
+                 python3 python3-jsonschema golang-github-opencontainers-specs-dev)
 
 install_deps() {
   local missing=() pkg status
