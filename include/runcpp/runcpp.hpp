@@ -32,5 +32,6 @@
 #include <runcpp/signal.hpp>
 #include <runcpp/socket.hpp>
 #include <runcpp/spec.hpp>
+#include <runcpp/spec_config.hpp>
 #include <runcpp/stats.hpp>
 #include <runcpp/version.hpp>

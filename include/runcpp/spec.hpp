@@ -34,11 +34,63 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include <runcpp/result.hpp>
 
 namespace runcpp::spec {
+
+/// A JSON value held as text: what the model keeps of a member it does not
+/// know. Always valid JSON, in compact form (no insignificant whitespace):
+/// make one with raw_json::parse(). Default: `null`.
+class raw_json {
+ public:
+  raw_json() = default;
+  /// Checks that `text` is one JSON value (the parser's rules: no NUL byte,
+  /// valid UTF-8) and keeps it in compact form. Integers keep every digit
+  /// that fits int64/uint64; other numbers are kept as the nearest double.
+  /// Errors: errc::parse_error when `text` is not one JSON value.
+  /// Never throws (except std::bad_alloc).
+  static result<raw_json> parse(std::string_view text);
+  /// The compact JSON text, e.g. `{"a":[1,2]}`.
+  const std::string& text() const noexcept { return text_; }
+  friend bool operator==(const raw_json&, const raw_json&) = default;  ///< same compact text
+
+ private:
+  explicit raw_json(std::string compact) : text_(std::move(compact)) {}
+  std::string text_ = "null";
+};
+
+/// One member of a JSON object that the model has no field for (a key of a
+/// newer runtime-spec, a vendor extension), or a known key that held null.
+struct unknown_member {
+  std::string key;  ///< the member's name as read
+  raw_json value;   ///< its value
+  friend bool operator==(const unknown_member&, const unknown_member&) = default;  ///< memberwise
+};
+
+/// What makes a read-modify-write round trip lossless: every model struct
+/// that stands for a JSON object carries one, named `extras`.
+///
+/// Reading fills `unknown` with the members the struct has no field for (and
+/// known members holding null), in input order, and `key_order` with every
+/// key of the object in input order (a duplicated key once, where it first
+/// appeared). Writing emits the members in `key_order` first (a known field
+/// only when it holds a value, an unknown one from `unknown`), then the set
+/// fields that `key_order` does not name, in declaration order, then the
+/// remaining `unknown` members. So "load, change one field, save" changes
+/// exactly that field, and a model built in code is written in declaration
+/// order. An `unknown` member whose key names a field that holds a value is
+/// not written (the field wins).
+struct json_extras {
+  std::vector<unknown_member> unknown{};  ///< members without a field, input order
+  std::vector<std::string> key_order{};   ///< output order of the keys; formatting only
+  /// Compares `unknown` only: key order is formatting, not value.
+  friend bool operator==(const json_extras& a, const json_extras& b) noexcept {
+    return a.unknown == b.unknown;
+  }
+};
 
 /// runtime-spec Process (`config.md#process`, `config-linux.md` for the Linux-only
 /// members). runc exec requires `args` (non-empty) and an absolute `cwd`, and
@@ -52,6 +104,7 @@ struct process {
     /// Rows and columns.
     std::optional<std::uint64_t> height{}, width{};
     /// @}
+    json_extras extras{};  ///< unknown members and key order, see json_extras
     friend bool operator==(const box_t&, const box_t&) = default;  ///< memberwise
   };
   /// The user the process runs as.
@@ -60,9 +113,10 @@ struct process {
     /// User and group id in the container.
     std::optional<std::uint32_t> uid{}, gid{};
     /// @}
-    std::optional<std::uint32_t> umask{};                            ///< e.g. 022 (octal!)
-    std::optional<std::vector<std::uint32_t>> additional_gids{};     ///< "additionalGids"
-    std::optional<std::string> username{};                           ///< Windows only
+    std::optional<std::uint32_t> umask{};                         ///< e.g. 022 (octal!)
+    std::optional<std::vector<std::uint32_t>> additional_gids{};  ///< "additionalGids"
+    std::optional<std::string> username{};                        ///< Windows only
+    json_extras extras{};  ///< unknown members and key order, see json_extras
     friend bool operator==(const user_t&, const user_t&) = default;  ///< memberwise
   };
   /// Capability names as the kernel spells them: "CAP_CHOWN", ...
@@ -71,6 +125,7 @@ struct process {
     /// The five capability sets.
     std::optional<std::vector<std::string>> bounding{}, effective{}, inheritable{}, permitted{}, ambient{};
     /// @}
+    json_extras extras{};  ///< unknown members and key order, see json_extras
     friend bool operator==(const capabilities_t&, const capabilities_t&) = default;  ///< memberwise
   };
   /// One setrlimit(2) limit.
@@ -80,6 +135,7 @@ struct process {
     /// The hard and soft limit.
     std::optional<std::uint64_t> hard{}, soft{};
     /// @}
+    json_extras extras{};  ///< unknown members and key order, see json_extras
     friend bool operator==(const rlimit_t&, const rlimit_t&) = default;  ///< memberwise
   };
   /// sched_setattr(2) attributes.
@@ -94,18 +150,21 @@ struct process {
     /// SCHED_DEADLINE runtime, deadline and period, in nanoseconds.
     std::optional<std::uint64_t> runtime{}, deadline{}, period{};
     /// @}
+    json_extras extras{};  ///< unknown members and key order, see json_extras
     friend bool operator==(const scheduler_t&, const scheduler_t&) = default;  ///< memberwise
   };
   /// ioprio_set(2) for the process group.
   struct io_priority_t {
     std::optional<std::string> io_class{};  ///< "class": "IOPRIO_CLASS_RT" | "_BE" | "_IDLE"
     std::optional<int> priority{};          ///< 0 (highest) .. 7 (lowest)
+    json_extras extras{};                   ///< unknown members and key order, see json_extras
     friend bool operator==(const io_priority_t&, const io_priority_t&) = default;  ///< memberwise
   };
   /// CPU lists such as "0-3,7" (runtime-spec 1.2; runc >= 1.2 honours it).
   struct cpu_affinity_t {
     std::optional<std::string> initial{};  ///< before joining the container's cgroup
     std::optional<std::string> final{};    ///< after joining it
+    json_extras extras{};                  ///< unknown members and key order, see json_extras
     friend bool operator==(const cpu_affinity_t&, const cpu_affinity_t&) = default;  ///< memberwise
   };
 
@@ -126,6 +185,7 @@ struct process {
   std::optional<io_priority_t> io_priority{};         ///< "ioPriority"
   std::optional<cpu_affinity_t> exec_cpu_affinity{};  ///< "execCPUAffinity"
 
+  json_extras extras{};  ///< unknown members and key order, see json_extras
   friend bool operator==(const process&, const process&) = default;  ///< memberwise
 };
 
@@ -143,7 +203,8 @@ struct linux_resources {
     /// Device numbers; absent = any ("*").
     std::optional<std::int64_t> major{}, minor{};
     /// @}
-    std::optional<std::string> access{};                                 ///< some of "rwm"
+    std::optional<std::string> access{};  ///< some of "rwm"
+    json_extras extras{};                 ///< unknown members and key order, see json_extras
     friend bool operator==(const device_t&, const device_t&) = default;  ///< memberwise
   };
   /// Memory limits.
@@ -152,12 +213,13 @@ struct linux_resources {
     /// Limit, soft limit (reservation) and memory+swap limit in bytes; -1 = unlimited.
     std::optional<std::int64_t> limit{}, reservation{}, swap{};
     /// @}
-    std::optional<std::int64_t> kernel{};                                ///< deprecated; ignored by cgroup v2
-    std::optional<std::int64_t> kernel_tcp{};                            ///< "kernelTCP"
-    std::optional<std::uint64_t> swappiness{};                           ///< 0..100; cgroup v1
-    std::optional<bool> disable_oom_killer{};                            ///< "disableOOMKiller"
-    std::optional<bool> use_hierarchy{};                                 ///< "useHierarchy"
-    std::optional<bool> check_before_update{};                           ///< "checkBeforeUpdate"
+    std::optional<std::int64_t> kernel{};       ///< deprecated; ignored by cgroup v2
+    std::optional<std::int64_t> kernel_tcp{};   ///< "kernelTCP"
+    std::optional<std::uint64_t> swappiness{};  ///< 0..100; cgroup v1
+    std::optional<bool> disable_oom_killer{};   ///< "disableOOMKiller"
+    std::optional<bool> use_hierarchy{};        ///< "useHierarchy"
+    std::optional<bool> check_before_update{};  ///< "checkBeforeUpdate"
+    json_extras extras{};                       ///< unknown members and key order, see json_extras
     friend bool operator==(const memory_t&, const memory_t&) = default;  ///< memberwise
   };
   /// CPU limits.
@@ -174,12 +236,14 @@ struct linux_resources {
     /// cpuset lists of CPUs and memory nodes, e.g. "0-3,7".
     std::optional<std::string> cpus{}, mems{};
     /// @}
-    std::optional<std::int64_t> idle{};                            ///< 1 = SCHED_IDLE cgroup
+    std::optional<std::int64_t> idle{};  ///< 1 = SCHED_IDLE cgroup
+    json_extras extras{};                ///< unknown members and key order, see json_extras
     friend bool operator==(const cpu_t&, const cpu_t&) = default;  ///< memberwise
   };
   /// Task limit.
   struct pids_t {
-    std::optional<std::int64_t> limit{};                             ///< 0 or -1 = no limit
+    std::optional<std::int64_t> limit{};  ///< 0 or -1 = no limit
+    json_extras extras{};                 ///< unknown members and key order, see json_extras
     friend bool operator==(const pids_t&, const pids_t&) = default;  ///< memberwise
   };
   /// A per-device blkio weight.
@@ -188,8 +252,9 @@ struct linux_resources {
     /// The device number.
     std::optional<std::int64_t> major{}, minor{};
     /// @}
-    std::optional<std::uint16_t> weight{};                                             ///< 10..1000
-    std::optional<std::uint16_t> leaf_weight{};                                        ///< "leafWeight"
+    std::optional<std::uint16_t> weight{};       ///< 10..1000
+    std::optional<std::uint16_t> leaf_weight{};  ///< "leafWeight"
+    json_extras extras{};                        ///< unknown members and key order, see json_extras
     friend bool operator==(const weight_device_t&, const weight_device_t&) = default;  ///< memberwise
   };
   /// A per-device blkio rate limit.
@@ -199,6 +264,7 @@ struct linux_resources {
     std::optional<std::int64_t> major{}, minor{};
     /// @}
     std::optional<std::uint64_t> rate{};  ///< bytes or operations per second
+    json_extras extras{};                 ///< unknown members and key order, see json_extras
     friend bool operator==(const throttle_device_t&, const throttle_device_t&) = default;  ///< memberwise
   };
   /// Block IO limits.
@@ -212,31 +278,36 @@ struct linux_resources {
     std::optional<std::vector<throttle_device_t>> throttle_read_bps_device{}, throttle_write_bps_device{},
         throttle_read_iops_device{}, throttle_write_iops_device{};
     /// @}
+    json_extras extras{};  ///< unknown members and key order, see json_extras
     friend bool operator==(const block_io_t&, const block_io_t&) = default;  ///< memberwise
   };
   /// A limit for one huge page size.
   struct hugepage_limit_t {
     std::optional<std::string> page_size{};  ///< "pageSize": "2MB", "1GB", ...
     std::optional<std::uint64_t> limit{};    ///< bytes
+    json_extras extras{};                    ///< unknown members and key order, see json_extras
     friend bool operator==(const hugepage_limit_t&, const hugepage_limit_t&) = default;  ///< memberwise
   };
   /// The net_prio priority of one network interface.
   struct interface_priority_t {
     std::optional<std::string> name{};        ///< interface name, e.g. "eth0"
     std::optional<std::uint32_t> priority{};  ///< its priority
+    json_extras extras{};                     ///< unknown members and key order, see json_extras
     friend bool operator==(const interface_priority_t&,
                            const interface_priority_t&) = default;  ///< memberwise
   };
   /// Network class and priorities (cgroup v1 net_cls, net_prio).
   struct network_t {
-    std::optional<std::uint32_t> class_id{};                               ///< "classID"
-    std::optional<std::vector<interface_priority_t>> priorities{};         ///< per interface
+    std::optional<std::uint32_t> class_id{};                        ///< "classID"
+    std::optional<std::vector<interface_priority_t>> priorities{};  ///< per interface
+    json_extras extras{};  ///< unknown members and key order, see json_extras
     friend bool operator==(const network_t&, const network_t&) = default;  ///< memberwise
   };
   /// RDMA limits of one device.
   struct rdma_t {
-    std::optional<std::uint32_t> hca_handles{};                      ///< "hcaHandles"
-    std::optional<std::uint32_t> hca_objects{};                      ///< "hcaObjects"
+    std::optional<std::uint32_t> hca_handles{};  ///< "hcaHandles"
+    std::optional<std::uint32_t> hca_objects{};  ///< "hcaObjects"
+    json_extras extras{};                        ///< unknown members and key order, see json_extras
     friend bool operator==(const rdma_t&, const rdma_t&) = default;  ///< memberwise
   };
 
@@ -251,6 +322,7 @@ struct linux_resources {
   /// cgroup v2 interface files and their values, e.g. {"memory.high", "1G"}.
   std::optional<std::map<std::string, std::string>> unified{};
 
+  json_extras extras{};  ///< unknown members and key order, see json_extras
   friend bool operator==(const linux_resources&, const linux_resources&) = default;  ///< memberwise
 };
 
