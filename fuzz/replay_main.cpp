@@ -30,6 +30,7 @@ int fuzz_event_framer(const std::uint8_t*, std::size_t);
 int fuzz_pid_file(const std::uint8_t*, std::size_t);
 int fuzz_runtime_log(const std::uint8_t*, std::size_t);
 int fuzz_spec_json(const std::uint8_t*, std::size_t);
+int fuzz_spec_config(const std::uint8_t*, std::size_t);
 int fuzz_cmsg(const std::uint8_t*, std::size_t);
 }
 
@@ -53,6 +54,7 @@ constexpr target targets[] = {
     {"pid_file", fuzz_pid_file},
     {"runtime_log", fuzz_runtime_log},
     {"spec_json", fuzz_spec_json},
+    {"spec_config", fuzz_spec_config},
     {"cmsg", fuzz_cmsg},
 };
 

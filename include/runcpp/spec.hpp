@@ -1,6 +1,7 @@
 /// @file
 /// Typed models of the two OCI runtime-spec (1.2) objects that runc reads from
-/// a file on its command line, with JSON in both directions:
+/// a file on its command line, with JSON in both directions (the whole
+/// config.json is spec::config, in <runcpp/spec_config.hpp>):
 ///
 /// @code
 ///   spec::process          `runc exec --process process.json`  (config.md "process")
@@ -63,7 +64,7 @@ class raw_json {
 };
 
 /// One member of a JSON object that the model has no field for (a key of a
-/// newer runtime-spec, a vendor extension), or a known key that held null.
+/// newer runtime-spec, a vendor extension).
 struct unknown_member {
   std::string key;  ///< the member's name as read
   raw_json value;   ///< its value
@@ -73,16 +74,20 @@ struct unknown_member {
 /// What makes a read-modify-write round trip lossless: every model struct
 /// that stands for a JSON object carries one, named `extras`.
 ///
-/// Reading fills `unknown` with the members the struct has no field for (and
-/// known members holding null), in input order, and `key_order` with every
-/// key of the object in input order (a duplicated key once, where it first
-/// appeared). Writing emits the members in `key_order` first (a known field
-/// only when it holds a value, an unknown one from `unknown`), then the set
-/// fields that `key_order` does not name, in declaration order, then the
-/// remaining `unknown` members. So "load, change one field, save" changes
-/// exactly that field, and a model built in code is written in declaration
-/// order. An `unknown` member whose key names a field that holds a value is
-/// not written (the field wins).
+/// Reading fills `unknown` with the members the struct has no field for, in
+/// input order (with a duplicated key, the last value, where the key first
+/// appeared), and `key_order` with every key of the object in input order
+/// (each once). A known key holding null reads as absent and is not kept
+/// (as in Go). Writing emits the keys of `key_order` in that order (a known
+/// field when it holds a value, else the unknown member of that name, if
+/// any); a set field that `key_order` does not name goes right after the last
+/// `key_order` field declared before it in runtime-spec's own order (specs-go's
+/// field order), or first if there is none; the `unknown` members that
+/// `key_order` does not name come last. So "load, change one field, save"
+/// changes exactly that field, a newly set field lands beside its
+/// neighbours, and a model built in code is written in specs-go's order. An
+/// `unknown` member whose key names a field that holds a value is not
+/// written (the field wins).
 struct json_extras {
   std::vector<unknown_member> unknown{};  ///< members without a field, input order
   std::vector<std::string> key_order{};   ///< output order of the keys; formatting only
@@ -326,8 +331,9 @@ struct linux_resources {
   friend bool operator==(const linux_resources&, const linux_resources&) = default;  ///< memberwise
 };
 
-/// Compact JSON (no whitespace), keys in the order declared above, only the
-/// fields that hold a value. An empty model gives "{}". Invalid UTF-8 in a
+/// Compact JSON (no whitespace): only the fields that hold a value and the
+/// kept unknown members, in the order json_extras describes (for a model
+/// built in code: specs-go's field order). An empty model gives "{}". Invalid UTF-8 in a
 /// string is replaced by U+FFFD (as Go's encoding/json does). Never fails and never throws (except
 /// std::bad_alloc).
 /// @{
@@ -335,7 +341,8 @@ std::string to_json(const process& p);
 std::string to_json(const linux_resources& r);
 /// @}
 
-/// Parse a JSON object. Unknown keys are ignored; a known key holding null is
+/// Parse a JSON object. Unknown keys are kept in the `extras` of the struct
+/// they belong to (and written back by to_json); a known key holding null is
 /// the same as an absent one. Integers must be whole numbers in the range of
 /// the field's type (a negative uid, 2^32 in a uint32 field, or 1.5 anywhere is
 /// an error).

@@ -252,8 +252,7 @@ enum class json_layout {
 
 /// Parses a config.json. Unknown members at any depth are kept in the
 /// enclosing struct's `extras`, with the input key order. A known key holding
-/// null is kept as an unknown member (so it is written back as null unless
-/// the field is set). With duplicate keys the last one wins.
+/// null is the same as an absent one. With duplicate keys the last one wins.
 /// Errors: errc::parse_error when the text is not JSON or not an object, or
 /// when a known key has the wrong JSON type or an out-of-range number; the
 /// message names the key by its path, e.g. `config JSON: key
@@ -271,20 +270,22 @@ std::string serialize_config(const config& cfg, json_layout layout = json_layout
 
 /// Reads and parses the file at `path` (usually <bundle>/config.json).
 /// Errors: errc::io_error when the file cannot be opened or read (the
-/// message names the path; error::system_error() holds errno), and
+/// message names the path; error::cause() holds errno), and
 /// errc::parse_error as parse_config(), the message naming the path.
 /// Blocks on the file read; opens with O_CLOEXEC and closes before returning.
 result<config> load_config(const std::filesystem::path& path);
 
 /// Writes serialize_config(cfg, json_layout::indented) to `path` atomically:
-/// to a new temporary file in the same directory (mode 0644, like runc's
-/// 0666 under the usual umask 022; the umask applies), fsync'ed, then
-/// rename(2)d over `path`, so a crash leaves either the old file or the
-/// complete new one, never half a config.json. The temporary file is removed
-/// on failure.
+/// to a new file in the same directory (".<name>.<random hex>", mode 0666
+/// minus the umask, as runc spec writes config.json), fsync'ed, then
+/// rename(2)d over `path`, and the directory fsync'ed; so a crash leaves
+/// either the old file or the complete new one, never half a config.json.
+/// The temporary file is removed on failure. A symlink at `path` is replaced,
+/// not followed.
 /// Errors: errc::io_error when the directory is not writable, the disk is
-/// full, or any step fails (the message names the path and the step;
-/// error::system_error() holds errno). Blocks on the writes and the fsync.
+/// full, or any step fails (the message names the file and the step;
+/// error::cause() holds errno). Blocks on the writes and the fsyncs; opens
+/// every fd with O_CLOEXEC and closes it before returning.
 result<void> save_config(const std::filesystem::path& path, const config& cfg);
 
 /// What `runc spec` (runc 1.1) writes: ociVersion "1.0.2-dev", root "rootfs"
@@ -300,10 +301,11 @@ config default_config();
 
 /// What `runc spec --rootless` (runc 1.1) writes: default_config() with a
 /// user namespace (added after the others) mapping uid and gid 0 to the
-/// calling process's real uid and gid (getuid(), getgid(); size 1), no
-/// network namespace, no linux.resources, no "gid=5" option on /dev/pts, and
-/// /sys bind-mounted from the host (type "none", source "/sys", "rbind"
-/// added before the other options), exactly as runc 1.1 edits it.
+/// calling process's effective uid and gid (geteuid(), getegid(); size 1),
+/// no network namespace, no linux.resources, no uid= or gid= mount options
+/// (so no "gid=5" on /dev/pts), and /sys bind-mounted from the host (type
+/// "none", source "/sys", options rbind, nosuid, noexec, nodev, ro), exactly
+/// as runc 1.1's specconv.ToRootless edits it.
 /// Never fails; never throws (except std::bad_alloc).
 config default_rootless_config();
 

@@ -310,18 +310,37 @@ TEST(spec_parse, null_is_the_same_as_absent) {
   EXPECT_EQ(to_json(*p), R"({"user":{"gid":7},"execCPUAffinity":{}})");
 }
 
-TEST(spec_parse, unknown_keys_are_ignored) {
-  auto p = parse_process_json(
+// Unknown keys do not disturb the known fields, and they are kept (in
+// extras, with the input key order) and written back where they were.
+TEST(spec_parse, unknown_keys_are_kept_and_written_back) {
+  const std::string_view process_text =
       R"({"args":["top"],"futureKey":{"deep":[1,2,{"x":null}]},"user":{"uid":5,"sid":"S-1-5"},)"
-      R"("capabilities":{"bounding":["CAP_KILL"],"extra":42},"Args":"wrong case is another key"})");
+      R"("capabilities":{"bounding":["CAP_KILL"],"extra":42},"Args":"wrong case is another key"})";
+  auto p = parse_process_json(process_text);
   ASSERT_TRUE(p) << p.error().message();
-  EXPECT_EQ(
-      *p, (process{.user = {{.uid = 5}}, .args = {{"top"}}, .capabilities = {{.bounding = {{"CAP_KILL"}}}}}));
+  process known = *p;
+  known.extras = {};
+  known.user->extras = {};
+  known.capabilities->extras = {};
+  EXPECT_EQ(known, (process{.user = {{.uid = 5}},
+                            .args = {{"top"}},
+                            .capabilities = {{.bounding = {{"CAP_KILL"}}}}}));
+  ASSERT_EQ(p->extras.unknown.size(), 2u);
+  EXPECT_EQ(p->extras.unknown[0].key, "futureKey");
+  EXPECT_EQ(p->extras.unknown[0].value.text(), R"({"deep":[1,2,{"x":null}]})");
+  EXPECT_EQ(p->extras.unknown[1].key, "Args");
+  EXPECT_EQ(p->user->extras.unknown.at(0).key, "sid");
+  EXPECT_EQ(p->capabilities->extras.unknown.at(0).value.text(), "42");
+  EXPECT_EQ(to_json(*p), process_text);
 
-  auto r = parse_linux_resources_json(
-      R"({"intelRdt":{"closID":"x"},"memory":{"limit":1,"swapFoo":"bar"},"devices":[{"allow":true,"path":"/dev/null"}]})");
+  const std::string_view resources_text =
+      R"({"intelRdt":{"closID":"x"},"memory":{"limit":1,"swapFoo":"bar"},"devices":[{"allow":true,"path":"/dev/null"}]})";
+  auto r = parse_linux_resources_json(resources_text);
   ASSERT_TRUE(r) << r.error().message();
-  EXPECT_EQ(*r, (linux_resources{.devices = {{{.allow = true}}}, .memory = {{.limit = 1}}}));
+  EXPECT_EQ(r->memory->limit, 1);
+  EXPECT_EQ(r->devices->at(0).allow, true);
+  EXPECT_EQ(r->extras.unknown.at(0).key, "intelRdt");
+  EXPECT_EQ(to_json(*r), resources_text);
 }
 
 TEST(spec_parse, device_without_allow_is_a_deny_rule) {
@@ -654,7 +673,9 @@ TEST(spec_fixtures, runc_1_1_5_spec_config) {
   auto r = parse_linux_resources_json(config["linux"]["resources"].dump());
   ASSERT_TRUE(r) << r.error().message();
   EXPECT_EQ(*r, (linux_resources{.devices = {{{.allow = false, .access = "rwm"}}}}));
-  EXPECT_EQ(to_json(*r), R"({"devices":[{"allow":false,"access":"rwm"}]})");
+  // nlohmann's dump() sorted the keys; the output keeps that input order.
+  EXPECT_EQ(to_json(*r), R"({"devices":[{"access":"rwm","allow":false}]})");
+  EXPECT_EQ(nlohmann::json::parse(to_json(*r)), config["linux"]["resources"]);
 }
 
 }  // namespace
