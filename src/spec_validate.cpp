@@ -36,7 +36,7 @@ std::string to_string(const problem& p) { return p.pointer + ": " + p.message; }
 namespace {
 
 using linux_t = linux_config;
-using std::string_view_literals::operator""sv;
+using namespace std::string_view_literals;
 
 constexpr std::array known_namespaces = {"pid"sv, "network"sv, "mount"sv,  "ipc"sv,
                                          "uts"sv, "user"sv,    "cgroup"sv, "time"sv};

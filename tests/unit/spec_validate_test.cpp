@@ -42,6 +42,26 @@ std::vector<id_mapping> one_id(std::uint32_t host) {
   return {{.container_id = 0, .host_id = host, .size = 1}};
 }
 
+// A new user namespace mapping root to the host ids, the process running as root.
+config in_user_namespace(std::uint32_t host_uid, std::uint32_t host_gid) {
+  config c = minimal();
+  namespaces(c).push_back({.type = "user"});
+  c.linux_config->uid_mappings = one_id(host_uid);
+  c.linux_config->gid_mappings = one_id(host_gid);
+  c.process->user = {.uid = 0, .gid = 0};
+  return c;
+}
+
+// A bind mount at /a, idmapped to host id 1000.
+runcpp::spec::mount idmapped_bind(std::string source, std::string option) {
+  return {.destination = "/a",
+          .type = "bind",
+          .source = std::move(source),
+          .options = strings{std::move(option)},
+          .uid_mappings = one_id(1000),
+          .gid_mappings = one_id(1000)};
+}
+
 problem at(std::string pointer, std::string message) { return {std::move(pointer), std::move(message)}; }
 
 TEST(spec_validate, a_minimal_config_has_no_problem) { EXPECT_THAT(validate(minimal()), IsEmpty()); }
@@ -177,16 +197,8 @@ TEST(spec_validate, idmapped_mounts_follow_runc) {
                           at("/mounts/0",
                              "an idmapped mount needs a user namespace with linux.uidMappings and "
                              "linux.gidMappings")));
-  namespaces(c).push_back({.type = "user"});
-  c.linux_config->uid_mappings = one_id(1000);
-  c.linux_config->gid_mappings = one_id(2000);
-  c.process->user = {.uid = 0, .gid = 0};
-  c.mounts = std::vector<runcpp::spec::mount>{{.destination = "/a",
-                                               .type = "bind",
-                                               .source = "rel",
-                                               .options = strings{"bind"},
-                                               .uid_mappings = one_id(1000),
-                                               .gid_mappings = one_id(1000)}};
+  c = in_user_namespace(1000, 2000);
+  c.mounts = std::vector<runcpp::spec::mount>{idmapped_bind("rel", "bind")};
   EXPECT_THAT(validate(c),
               ElementsAre(at("/mounts/0/gidMappings", "a mount's gidMappings must equal linux.gidMappings"),
                           at("/mounts/0/source", "an idmapped mount needs an absolute source")));
@@ -389,11 +401,7 @@ TEST(spec_validate, rootless_needs_a_user_namespace_with_mappings) {
 }
 
 TEST(spec_validate, rootless_mount_options_must_name_mapped_ids) {
-  config c = minimal();
-  namespaces(c).push_back({.type = "user"});
-  c.linux_config->uid_mappings = one_id(1000);
-  c.linux_config->gid_mappings = one_id(1000);
-  c.process->user = {.uid = 0, .gid = 0};
+  config c = in_user_namespace(1000, 1000);
   c.mounts = std::vector<runcpp::spec::mount>{{.destination = "/dev/pts",
                                                .type = "devpts",
                                                .source = "devpts",
@@ -406,17 +414,8 @@ TEST(spec_validate, rootless_mount_options_must_name_mapped_ids) {
 }
 
 TEST(spec_validate, rootless_cannot_have_idmapped_mounts) {
-  config c = minimal();
-  namespaces(c).push_back({.type = "user"});
-  c.linux_config->uid_mappings = one_id(1000);
-  c.linux_config->gid_mappings = one_id(1000);
-  c.process->user = {.uid = 0, .gid = 0};
-  c.mounts = std::vector<runcpp::spec::mount>{{.destination = "/a",
-                                               .type = "bind",
-                                               .source = "/srv",
-                                               .options = strings{"rbind"},
-                                               .uid_mappings = one_id(1000),
-                                               .gid_mappings = one_id(1000)}};
+  config c = in_user_namespace(1000, 1000);
+  c.mounts = std::vector<runcpp::spec::mount>{idmapped_bind("/srv", "rbind")};
   EXPECT_THAT(validate(c), IsEmpty());
   EXPECT_THAT(validate(c, {.rootless = true}),
               ElementsAre(at("/mounts/0",
