@@ -1,57 +1,51 @@
-// Shared by the examples: a busybox OCI bundle made with runcpp's own `spec`.
+// Shared by the examples (and the tests, tests/support/bundle_lib.cpp): a
+// busybox OCI bundle made with runcpp::bundle_builder.
 #pragma once
 
 #include <filesystem>
-#include <fstream>
 #include <initializer_list>
-#include <sstream>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <runcpp/runcpp.hpp>
 
 namespace examples {
 
-inline std::string json_quote(const std::string& s) {
-  std::string out = "\"";
-  for (char c : s) {
-    if (c == '"' || c == '\\') out += '\\';
-    if (c == '\n') {
-      out += "\\n";
-      continue;
-    }
-    out += c;
-  }
-  return out + '"';
+// The static busybox that busybox-static installs: one file, every applet.
+inline constexpr const char* busybox_binary = "/bin/busybox";
+
+// Adds to the builder's rootfs: /bin/busybox (a copy of the static
+// /bin/busybox) with `applets` linked to it, /proc /dev /sys /etc, a sticky
+// world-writable /tmp, and /etc/passwd and /etc/group with root and nobody.
+inline runcpp::bundle_builder& add_busybox_rootfs(runcpp::bundle_builder& b,
+                                                  const std::vector<std::string_view>& applets) {
+  namespace fs = std::filesystem;
+  for (const char* dir : {"/bin", "/proc", "/dev", "/sys", "/etc"}) b.rootfs_directory(dir);
+  b.rootfs_directory("/tmp", fs::perms::all | fs::perms::sticky_bit);
+  b.rootfs_copy(busybox_binary, "/bin/busybox");
+  for (auto applet : applets) b.rootfs_symlink("busybox", "/bin/" + std::string(applet));
+  b.rootfs_file("/etc/passwd",
+                "root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/nonexistent:/bin/false\n");
+  b.rootfs_file("/etc/group", "root:x:0:\nnogroup:x:65534:\n");
+  return b;
 }
 
-// <bundle>/rootfs from the static /bin/busybox with `applets` linked to it,
-// <bundle>/config.json from `runc spec`, edited to run `args` without a terminal.
-inline runcpp::result<void> make_busybox_bundle(const runcpp::client& runc,
-                                                const std::filesystem::path& bundle,
-                                                const std::vector<std::string>& args,
-                                                std::initializer_list<const char*> applets) {
-  namespace fs = std::filesystem;
-  std::error_code ec;
-  fs::create_directories(bundle / "rootfs/bin", ec);
-  for (const char* d : {"proc", "dev", "sys", "tmp"}) fs::create_directories(bundle / "rootfs" / d, ec);
-  fs::copy_file("/bin/busybox", bundle / "rootfs/bin/busybox", ec);
-  if (ec) return runcpp::error(runcpp::errc::io_error, "cannot copy /bin/busybox: " + ec.message());
-  for (const char* app : applets) fs::create_symlink("busybox", bundle / "rootfs/bin" / app, ec);
-  if (auto r = runc.spec(bundle); !r) return r;
-  std::stringstream text;
-  text << std::ifstream(bundle / "config.json").rdbuf();
-  std::string json = text.str();
-  auto open = json.find("\"args\": [");
-  auto close = open == std::string::npos ? open : json.find(']', open);
-  if (json.find("\"terminal\": true") == std::string::npos || close == std::string::npos)
-    return runcpp::error(runcpp::errc::parse_error, "unexpected config.json from runc spec");
-  std::string list;
-  for (const auto& a : args) list += (list.empty() ? "" : ", ") + json_quote(a);
-  json.replace(open, close + 1 - open, "\"args\": [" + list + "]");
-  json.replace(json.find("\"terminal\": true"), 16, "\"terminal\": false");
-  std::ofstream(bundle / "config.json") << json;
-  return {};
+// runc's default config (spec::default_config()) running `args` without a
+// terminal, on a busybox rootfs in <bundle>/rootfs.
+inline runcpp::bundle_builder busybox_builder(std::vector<std::string> args,
+                                              const std::vector<std::string_view>& applets) {
+  runcpp::bundle_builder b;
+  b.set_args(std::move(args)).set_terminal(false);
+  add_busybox_rootfs(b, applets);
+  return b;
+}
+
+// Writes that bundle to `bundle`.
+inline runcpp::result<void> make_busybox_bundle(const std::filesystem::path& bundle,
+                                                std::vector<std::string> args,
+                                                std::initializer_list<std::string_view> applets) {
+  return busybox_builder(std::move(args), applets).write(bundle);
 }
 
 }  // namespace examples

@@ -18,7 +18,7 @@
 //
 // With --id it watches that container (in --root, or runc's default root).
 // Without it, it builds a busybox bundle in a temporary directory (static
-// /bin/busybox + runcpp's own `spec` call) and runs a container that burns cpu
+// /bin/busybox, config.json from runcpp::bundle_builder) and runs a container that burns cpu
 // and grows its memory for about 5 seconds, then exits; the container and the
 // directory are removed at the end. Needs root.
 #include <unistd.h>
@@ -87,7 +87,7 @@ int monitor(options opt, std::stop_token interrupted) {
     const std::vector<std::string> args{"sh", "-c",
                                         "while :; do :; done & x=$(yes | head -c 1048576); for n in 1 2 3 4; "
                                         "do sleep 1; x=$x$x; done; sleep 1"};
-    if (auto r = examples::make_busybox_bundle(runc, dir.path / "bundle", args,
+    if (auto r = examples::make_busybox_bundle(dir.path / "bundle", args,
                                                {"sh", "cat", "echo", "sleep", "head", "yes", "ps"});
         !r)
       return std::cerr << "bundle: " << r.error() << '\n', 1;

@@ -22,7 +22,7 @@
 //
 // With --id it joins that running container (in --root, or runc's default
 // root). Without it, it builds a busybox bundle in a temporary directory
-// (static /bin/busybox + runcpp's own `spec` call), runs a detached
+// (static /bin/busybox, runcpp::bundle_builder), runs a detached
 // `sleep 1000` container there, and removes it at the end. Needs root.
 #include <poll.h>
 #include <pthread.h>
@@ -168,7 +168,7 @@ int run(options opt, int winch_fd) {
   examples::container_guard own{runc, {}};
   if (opt.id.empty()) {
     // Our own container to join: sleep 1000, removed at the end.
-    if (auto r = examples::make_busybox_bundle(runc, dir.path / "bundle", {"sleep", "1000"},
+    if (auto r = examples::make_busybox_bundle(dir.path / "bundle", {"sleep", "1000"},
                                                {"sh", "cat", "echo", "sleep", "ls", "ps", "stty", "vi", "top",
                                                 "clear", "reset"});
         !r)

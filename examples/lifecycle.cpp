@@ -3,7 +3,7 @@
 //   runcpp_demo [--runtime runc|/path/to/runc]
 //
 // Builds a bundle in a temporary directory (rootfs from the busybox-static
-// binary, config.json from runcpp's own `spec` call), then create -> start ->
+// binary, config.json from runcpp::bundle_builder), then create -> start ->
 // state -> ps/top -> pause -> state -> resume -> kill -> remove, printing each
 // step. Ctrl-C (or any failure) still removes the container and the directory.
 #include <unistd.h>
@@ -46,13 +46,14 @@ void show(const runcpp::container& c) {
             << " created=" << c.created_text << "\n   bundle=" << c.bundle << '\n';
 }
 
-// rootfs from /bin/busybox, config.json from `runc spec` via runcpp, edited to
-// run `sleep 1000` without a terminal.
-bool make_bundle(const runcpp::client& runc, const fs::path& bundle) {
-  auto made =
-      examples::make_busybox_bundle(runc, bundle, {"sleep", "1000"}, {"sh", "sleep", "ps", "cat", "echo"});
-  if (!check(made, "runc spec --bundle " + bundle.string())) return false;
-  std::cout << "   rootfs: busybox-static; process: sleep 1000\n";
+// rootfs from /bin/busybox, config.json from bundle_builder: runc's default
+// config running `sleep 1000` without a terminal, checked by spec::validate()
+// before it is written.
+bool make_bundle(const fs::path& bundle) {
+  auto builder = examples::busybox_builder({"sleep", "1000"}, {"sh", "sleep", "ps", "cat", "echo"});
+  builder.set_hostname("runcpp-demo").add_env("DEMO=1");
+  if (!check(builder.write(bundle), "bundle_builder::write " + bundle.string())) return false;
+  std::cout << "   rootfs: busybox-static; process: sleep 1000; hostname: runcpp-demo\n";
   return true;
 }
 
@@ -89,7 +90,7 @@ int demo(const std::string& runtime, std::stop_token interrupted) {
             << ")\n";
 
   step("bundle in " + dir.string());
-  if (!make_bundle(runc, dir / "bundle")) return 1;
+  if (!make_bundle(dir / "bundle")) return 1;
 
   step("create " + id);
   if (!check(runc.create(id, dir / "bundle", {}, ctx), "created")) return 1;

@@ -17,7 +17,7 @@
 //
 // It needs root and a static busybox (/bin/busybox, Debian's busybox-static):
 // the bundle is built in a temporary directory from it, and config.json comes
-// from runcpp's own `spec` call. The container, the bundle and the state
+// from runcpp::bundle_builder. The container, the bundle and the state
 // directory are removed however the program ends.
 #include <poll.h>
 #include <unistd.h>
@@ -90,7 +90,7 @@ int run(const std::string& runtime, fs::path root) {
 
   const std::vector<std::string> args{
       "sh", "-c", "read name; echo \"hello, $name\"; echo 'a line on stderr' >&2; echo goodbye; exit 3"};
-  if (auto r = examples::make_busybox_bundle(runc, dir / "bundle", args,
+  if (auto r = examples::make_busybox_bundle(dir / "bundle", args,
                                              {"sh", "cat", "echo", "sleep", "head", "tr", "stty", "ps"});
       !r)
     return std::cerr << "bundle: " << r.error() << '\n', 1;

@@ -154,7 +154,7 @@ int main(int argc, char** argv) {
   const runcpp::client runc(cfg);
   if (o.op == "make-bundle") {
     if (o.bundle.empty() || o.rest.empty()) usage("make-bundle needs --bundle and the process arguments");
-    auto made = examples::make_busybox_bundle(runc, o.bundle, o.rest, {"sh", "sleep", "true"});
+    auto made = examples::make_busybox_bundle(o.bundle, o.rest, {"sh", "sleep", "true"});
     if (!made) {
       std::cerr << "make-bundle: " << made.error() << '\n';
       return 1;

@@ -10,9 +10,11 @@
 /// process_monitor.hpp and reaper.hpp. Errors are runcpp::error with a runcpp::errc.
 ///
 /// Guides (in the source tree): README.md, docs/getting-started.md,
-/// docs/go-runc-migration.md and docs/runtimes.md.
+/// docs/go-runc-migration.md, docs/runtimes.md and docs/bundles.md (spec::config,
+/// bundle_builder, spec::validate).
 #pragma once
 
+#include <runcpp/bundle.hpp>
 #include <runcpp/call_context.hpp>
 #include <runcpp/captured.hpp>
 #include <runcpp/client.hpp>
@@ -34,5 +36,6 @@
 #include <runcpp/socket.hpp>
 #include <runcpp/spec.hpp>
 #include <runcpp/spec_config.hpp>
+#include <runcpp/spec_validate.hpp>
 #include <runcpp/stats.hpp>
 #include <runcpp/version.hpp>

@@ -6,7 +6,9 @@ runcpp_packages=(cmake g++ make ninja-build pkg-config libgtest-dev libgmock-dev
                  # Go sources (.proto files, captured-format references), containerd for the shim's tests
                  libprotobuf-dev protobuf-compiler golang-github-containerd-ttrpc-dev
                  golang-github-containerd-containerd-dev golang-github-gogo-protobuf-dev
-                 golang-github-gogo-googleapis-dev containerd tmux)
+                 golang-github-gogo-googleapis-dev containerd tmux
+                 # the runtime-spec JSON schema check of every config the tests write
+                 python3 python3-jsonschema golang-github-opencontainers-specs-dev)
 
 install_deps() {
   local missing=() pkg status

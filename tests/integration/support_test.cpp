@@ -13,13 +13,18 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
+#include <cstdlib>
 #include <cstring>
+#include <filesystem>
 #include <functional>
 #include <string>
 #include <thread>
 #include <vector>
+
+#include <runcpp/spec_config.hpp>
 
 #include "support/bundle.hpp"
 #include "support/hygiene.hpp"
@@ -881,14 +886,6 @@ TEST(support, ReadRecordRejectsMalformedJson) {
   EXPECT_THROW(runcpp::testing::read_record(dir / "bad.json"), std::runtime_error);
 }
 
-TEST(support, RuncSpecTemplateIsTheRuncSpecShape) {
-  auto spec = nlohmann::json::parse(runcpp::testing::runc_spec_template);
-  EXPECT_EQ(spec.at("process").at("terminal"), false);
-  EXPECT_EQ(spec.at("process").at("args"), nlohmann::json::array({"sh"}));
-  EXPECT_EQ(spec.at("root").at("path"), "rootfs");
-  EXPECT_TRUE(spec.at("linux").at("namespaces").is_array());
-}
-
 TEST_F(fake_runc, RuntimeRootForceDeletesTrackedIdsThenRemovesItself) {
   // fake_runc stands in for the runtime; the record shows the cleanup's argv and
   // stdio. The spawned cleanup inherits this process's environment.
@@ -942,6 +939,49 @@ TEST(support, BusyboxBundleHasRootfsAndWritesEdits) {
   const auto path = bundle->path();
   bundle.reset();
   EXPECT_FALSE(std::filesystem::exists(path));
+}
+
+TEST(support, BusyboxBundleStartsFromRuncsDefaultWithoutTerminal) {
+  std::string why;
+  auto bundle = runcpp::testing::busybox_bundle::make(&why);
+  if (!bundle) {
+    GTEST_SKIP() << why;
+  }
+  auto expected = runcpp::spec::default_config();
+  expected.process->terminal = false;
+  EXPECT_EQ(bundle->config(), expected);
+  auto written = runcpp::spec::load_config(bundle->config_path());
+  ASSERT_TRUE(written) << written.error();
+  EXPECT_EQ(*written, expected);
+  EXPECT_EQ(runcpp::testing::read_file(bundle->config_path()), runcpp::testing::runc_spec_template);
+}
+
+TEST(support, BusyboxBundleCollectsEachDistinctConfigWhenAsked) {
+  std::string why;
+  auto bundle = runcpp::testing::busybox_bundle::make(&why);
+  if (!bundle) {
+    GTEST_SKIP() << why;
+  }
+  temp_dir collect;
+  const char* before = std::getenv("RUNCPP_CONFIG_COLLECT_DIR");
+  const std::string saved = before != nullptr ? before : "";
+  ASSERT_EQ(::setenv("RUNCPP_CONFIG_COLLECT_DIR", collect.path().c_str(), 1), 0);
+  bundle->set_args({"true"}).write();
+  bundle->write();  // the same content again: kept once
+  bundle->set_args({"false"}).write();
+  if (before != nullptr) {
+    ::setenv("RUNCPP_CONFIG_COLLECT_DIR", saved.c_str(), 1);
+  } else {
+    ::unsetenv("RUNCPP_CONFIG_COLLECT_DIR");
+  }
+  std::vector<std::string> args;
+  for (const auto& entry : std::filesystem::directory_iterator(collect.path())) {
+    auto cfg = runcpp::spec::load_config(entry.path());
+    ASSERT_TRUE(cfg) << cfg.error();
+    args.push_back(cfg->process->args->at(0));
+  }
+  std::sort(args.begin(), args.end());
+  EXPECT_EQ(args, (std::vector<std::string>{"false", "true"}));
 }
 
 }  // namespace

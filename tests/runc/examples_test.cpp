@@ -132,6 +132,17 @@ TEST_P(runc_examples, pipes_streams_the_containers_lines_and_its_exit_status) {
   EXPECT_THAT(lines, Contains(::testing::StartsWith("removed "))) << r.output;
 }
 
+TEST_P(runc_examples, bundle_edit_builds_runs_edits_and_runs_again) {
+  auto r = run_example("bundle_edit", {"--runtime", runtime_path_});
+  ASSERT_TRUE(r.exited_ok()) << describe(r.status) << (r.timed_out ? " (timed out)" : "") << "; output:\n"
+                             << r.output;
+  auto lines = r.lines();
+  EXPECT_THAT(lines, Contains("hello from built-by-runcpp")) << r.output;  // env and hostname from the builder
+  EXPECT_THAT(lines, Contains("first run exited with 0")) << r.output;
+  EXPECT_THAT(lines, Contains("edited")) << r.output;  // args edited through load_config/save_config
+  EXPECT_THAT(lines, Contains("second run exited with 3")) << r.output;
+}
+
 TEST_P(runc_examples, exec_tty_script_runs_in_a_terminal_of_the_given_size) {
   auto r = run_example("exec_tty", {"--runtime", runtime_path_, "--script", "echo hi; stty size; exit",
                                     "--size", "40x100"});

@@ -16,26 +16,33 @@
 
 #include <cstdint>
 #include <filesystem>
-#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include <runcpp/bundle.hpp>
+
 #include "support/hygiene.hpp"
 
 namespace runcpp::testing {
 
-// The config.json that `runc spec` (runc 1.1.5, runtime-spec 1.0.2-dev) writes,
-// with "terminal": false.
+// The config.json every busybox_bundle starts from, as written: runc spec's
+// config (spec::default_config()) with "terminal": false.
 extern const std::string_view runc_spec_template;
 
-// A bundle in a fresh temporary directory:
+// The applets tests/support links to busybox in every bundle.
+extern const std::vector<std::string_view> busybox_applets;
+
+// A bundle in a fresh temporary directory, made with runcpp::bundle_builder:
 //   rootfs/bin/busybox (a copy of the static /bin/busybox) and applet symlinks
-//   (sh sleep cat echo true false ls ps stty kill head dd env id hostname tail wc
-//   yes seq), rootfs/{proc,dev,sys,tmp,etc}, rootfs/etc/{passwd,group}, and
-//   config.json from runc_spec_template (args ["sh"], no terminal, read-only root).
+//   (busybox_applets), rootfs/{proc,dev,sys,tmp,etc}, rootfs/etc/{passwd,group}
+//   (examples::add_busybox_rootfs), and config.json from
+//   spec::default_config() (runc spec) with args ["sh"] and no terminal.
 // The directory is removed by the destructor. Movable, not copyable.
+// When $RUNCPP_CONFIG_COLLECT_DIR is set, write() also copies each config.json
+// it writes there (one file per distinct content), for the schema check
+// (tests/schema).
 class busybox_bundle {
  public:
   // nullopt, with the reason in *why_not (if given), when this process is not root,
@@ -46,25 +53,28 @@ class busybox_bundle {
   std::filesystem::path rootfs() const { return dir_.path() / "rootfs"; }
   std::filesystem::path config_path() const { return dir_.path() / "config.json"; }
 
-  // The config in memory; edits take effect on write().
-  nlohmann::json& config() noexcept { return config_; }
-  const nlohmann::json& config() const noexcept { return config_; }
+  // The builder (and through it the typed config); edits take effect on write().
+  runcpp::bundle_builder& builder() noexcept { return builder_; }
+  const runcpp::bundle_builder& builder() const noexcept { return builder_; }
+  runcpp::spec::config& config() noexcept { return builder_.config(); }
+  const runcpp::spec::config& config() const noexcept { return builder_.config(); }
 
   busybox_bundle& set_args(std::vector<std::string> args);  // process.args
   busybox_bundle& set_terminal(bool terminal);              // process.terminal
   busybox_bundle& set_env(std::vector<std::string> env);    // process.env (replaced)
-  busybox_bundle& add_env(std::string key_value);           // appended to process.env
+  busybox_bundle& add_env(std::string key_value);           // process.env: KEY replaced or appended
   busybox_bundle& set_cwd(std::string cwd);                 // process.cwd
   busybox_bundle& set_memory_limit(std::int64_t bytes);     // linux.resources.memory.limit
   busybox_bundle& set_readonly_rootfs(bool readonly);       // root.readonly
 
-  // (Re)writes config.json; throws std::runtime_error on failure.
+  // (Re)writes the bundle with bundle_builder::write() (validated, atomic);
+  // throws std::runtime_error with the builder's error on failure.
   void write() const;
 
  private:
   explicit busybox_bundle(temp_dir dir);
   temp_dir dir_;
-  nlohmann::json config_;
+  runcpp::bundle_builder builder_;
 };
 
 // prefix + "-" + pid + "-" + counter + "-" + 8 random hex digits, using only the

@@ -1,5 +1,7 @@
 #include "support/bundle.hpp"
 
+#include "examples/busybox_bundle.hpp"
+
 #include <elf.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -26,193 +28,32 @@ extern char** environ;
 
 namespace runcpp::testing {
 
-// Output of `runc spec` from runc 1.1.5+ds1 (Debian 12), with "terminal" set to
-// false. Regenerate with: cd $(mktemp -d) && runc spec && cat config.json
-const std::string_view runc_spec_template = R"json(
-{
-	"ociVersion": "1.0.2-dev",
-	"process": {
-		"terminal": false,
-		"user": {
-			"uid": 0,
-			"gid": 0
-		},
-		"args": [
-			"sh"
-		],
-		"env": [
-			"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
-			"TERM=xterm"
-		],
-		"cwd": "/",
-		"capabilities": {
-			"bounding": [
-				"CAP_AUDIT_WRITE",
-				"CAP_KILL",
-				"CAP_NET_BIND_SERVICE"
-			],
-			"effective": [
-				"CAP_AUDIT_WRITE",
-				"CAP_KILL",
-				"CAP_NET_BIND_SERVICE"
-			],
-			"permitted": [
-				"CAP_AUDIT_WRITE",
-				"CAP_KILL",
-				"CAP_NET_BIND_SERVICE"
-			],
-			"ambient": [
-				"CAP_AUDIT_WRITE",
-				"CAP_KILL",
-				"CAP_NET_BIND_SERVICE"
-			]
-		},
-		"rlimits": [
-			{
-				"type": "RLIMIT_NOFILE",
-				"hard": 1024,
-				"soft": 1024
-			}
-		],
-		"noNewPrivileges": true
-	},
-	"root": {
-		"path": "rootfs",
-		"readonly": true
-	},
-	"hostname": "runc",
-	"mounts": [
-		{
-			"destination": "/proc",
-			"type": "proc",
-			"source": "proc"
-		},
-		{
-			"destination": "/dev",
-			"type": "tmpfs",
-			"source": "tmpfs",
-			"options": [
-				"nosuid",
-				"strictatime",
-				"mode=755",
-				"size=65536k"
-			]
-		},
-		{
-			"destination": "/dev/pts",
-			"type": "devpts",
-			"source": "devpts",
-			"options": [
-				"nosuid",
-				"noexec",
-				"newinstance",
-				"ptmxmode=0666",
-				"mode=0620",
-				"gid=5"
-			]
-		},
-		{
-			"destination": "/dev/shm",
-			"type": "tmpfs",
-			"source": "shm",
-			"options": [
-				"nosuid",
-				"noexec",
-				"nodev",
-				"mode=1777",
-				"size=65536k"
-			]
-		},
-		{
-			"destination": "/dev/mqueue",
-			"type": "mqueue",
-			"source": "mqueue",
-			"options": [
-				"nosuid",
-				"noexec",
-				"nodev"
-			]
-		},
-		{
-			"destination": "/sys",
-			"type": "sysfs",
-			"source": "sysfs",
-			"options": [
-				"nosuid",
-				"noexec",
-				"nodev",
-				"ro"
-			]
-		},
-		{
-			"destination": "/sys/fs/cgroup",
-			"type": "cgroup",
-			"source": "cgroup",
-			"options": [
-				"nosuid",
-				"noexec",
-				"nodev",
-				"relatime",
-				"ro"
-			]
-		}
-	],
-	"linux": {
-		"resources": {
-			"devices": [
-				{
-					"allow": false,
-					"access": "rwm"
-				}
-			]
-		},
-		"namespaces": [
-			{
-				"type": "pid"
-			},
-			{
-				"type": "network"
-			},
-			{
-				"type": "ipc"
-			},
-			{
-				"type": "uts"
-			},
-			{
-				"type": "mount"
-			}
-		],
-		"maskedPaths": [
-			"/proc/acpi",
-			"/proc/asound",
-			"/proc/kcore",
-			"/proc/keys",
-			"/proc/latency_stats",
-			"/proc/timer_list",
-			"/proc/timer_stats",
-			"/proc/sched_debug",
-			"/sys/firmware",
-			"/proc/scsi"
-		],
-		"readonlyPaths": [
-			"/proc/bus",
-			"/proc/fs",
-			"/proc/irq",
-			"/proc/sys",
-			"/proc/sysrq-trigger"
-		]
-	}
-})json";
+namespace {
+
+// The builder's starting config, serialized once (busybox_bundle writes the same).
+const std::string& template_text() {
+  static const std::string text = [] {
+    runcpp::bundle_builder b;
+    b.set_terminal(false);
+    return runcpp::spec::serialize_config(b.config());
+  }();
+  return text;
+}
+
+}  // namespace
+
+const std::string_view runc_spec_template = template_text();
+
+const std::vector<std::string_view> busybox_applets = {"sh",    "sleep", "cat", "echo", "true",
+                                                       "false", "ls",    "ps",  "stty", "kill",
+                                                       "head",  "dd",    "env", "id",   "hostname",
+                                                       "tail",  "wc",    "yes", "seq"};
 
 namespace {
 
 using namespace std::chrono_literals;
 
-constexpr const char* busybox_source = "/bin/busybox";
-constexpr const char* applets[] = {"sh",       "sleep", "cat",  "echo", "true", "false", "ls",
-                                   "ps",       "stty",  "kill", "head", "dd",   "env",   "id",
-                                   "hostname", "tail",  "wc",   "yes",  "seq"};
+constexpr const char* busybox_source = examples::busybox_binary;
 
 template <typename Ehdr, typename Phdr>
 std::optional<bool> has_interpreter(std::ifstream& in) {
@@ -254,13 +95,19 @@ std::optional<bool> is_static_elf(const std::filesystem::path& file) {
   return !*interp;
 }
 
-void write_text(const std::filesystem::path& file, std::string_view text) {
-  std::ofstream out(file, std::ios::binary | std::ios::trunc);
-  out.write(text.data(), static_cast<std::streamsize>(text.size()));
-  out.close();
-  if (!out) {
-    throw std::runtime_error("cannot write " + file.string());
+// With $RUNCPP_CONFIG_COLLECT_DIR set, a copy of `config` named by a hash of
+// its content (so a config written again is kept once).
+void collect_config(const std::filesystem::path& config) {
+  const char* dir = std::getenv("RUNCPP_CONFIG_COLLECT_DIR");
+  if (dir == nullptr || *dir == '\0') {
+    return;
   }
+  const std::string text = read_file(config);
+  char name[32];
+  std::snprintf(name, sizeof name, "%016zx.json", std::hash<std::string>{}(text));
+  std::filesystem::create_directories(dir);
+  std::filesystem::copy_file(config, std::filesystem::path(dir) / name,
+                             std::filesystem::copy_options::overwrite_existing);
 }
 
 bool is_id_char(char c) {
@@ -278,7 +125,7 @@ bool is_executable_file(const std::string& path) {
 // --- busybox_bundle -----------------------------------------------------------------
 
 busybox_bundle::busybox_bundle(temp_dir dir)
-    : dir_(std::move(dir)), config_(nlohmann::json::parse(runc_spec_template)) {}
+    : dir_(std::move(dir)), builder_(examples::busybox_builder({"sh"}, busybox_applets)) {}
 
 std::optional<busybox_bundle> busybox_bundle::make(std::string* why_not) {
   auto refuse = [why_not](std::string reason) -> std::optional<busybox_bundle> {
@@ -301,27 +148,8 @@ std::optional<busybox_bundle> busybox_bundle::make(std::string* why_not) {
   if (!*is_static) {
     return refuse(std::string(busybox_source) + " is dynamically linked; the bundle needs busybox-static");
   }
-
   try {
     busybox_bundle bundle{temp_dir("runcpp-bundle")};
-    const auto rootfs = bundle.rootfs();
-    for (const char* dir : {"bin", "proc", "dev", "sys", "tmp", "etc"}) {
-      std::filesystem::create_directories(rootfs / dir);
-    }
-    std::filesystem::permissions(rootfs / "tmp",
-                                 std::filesystem::perms::all | std::filesystem::perms::sticky_bit);
-    std::filesystem::copy_file(busybox_source, rootfs / "bin" / "busybox");
-    std::filesystem::permissions(rootfs / "bin" / "busybox", std::filesystem::perms::owner_all |
-                                                                 std::filesystem::perms::group_read |
-                                                                 std::filesystem::perms::group_exec |
-                                                                 std::filesystem::perms::others_read |
-                                                                 std::filesystem::perms::others_exec);
-    for (const char* applet : applets) {
-      std::filesystem::create_symlink("busybox", rootfs / "bin" / applet);
-    }
-    write_text(rootfs / "etc" / "passwd",
-               "root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/nonexistent:/bin/false\n");
-    write_text(rootfs / "etc" / "group", "root:x:0:\nnogroup:x:65534:\n");
     bundle.write();
     return bundle;
   } catch (const std::exception& e) {
@@ -330,46 +158,54 @@ std::optional<busybox_bundle> busybox_bundle::make(std::string* why_not) {
 }
 
 busybox_bundle& busybox_bundle::set_args(std::vector<std::string> args) {
-  config_["process"]["args"] = std::move(args);
+  builder_.set_args(std::move(args));
   return *this;
 }
 
 busybox_bundle& busybox_bundle::set_terminal(bool terminal) {
-  config_["process"]["terminal"] = terminal;
+  builder_.set_terminal(terminal);
   return *this;
 }
 
 busybox_bundle& busybox_bundle::set_env(std::vector<std::string> env) {
-  config_["process"]["env"] = std::move(env);
+  builder_.set_env(std::move(env));
   return *this;
 }
 
 busybox_bundle& busybox_bundle::add_env(std::string key_value) {
-  config_["process"]["env"].push_back(std::move(key_value));
+  builder_.add_env(std::move(key_value));
   return *this;
 }
 
 busybox_bundle& busybox_bundle::set_cwd(std::string cwd) {
-  config_["process"]["cwd"] = std::move(cwd);
+  builder_.set_cwd(std::move(cwd));
   return *this;
 }
 
 busybox_bundle& busybox_bundle::set_memory_limit(std::int64_t bytes) {
-  config_["linux"]["resources"]["memory"]["limit"] = bytes;
+  auto& l = config().linux_config;
+  if (!l) {
+    l.emplace();
+  }
+  auto resources = l->resources.value_or(spec::linux_resources{});
+  if (!resources.memory) {
+    resources.memory.emplace();
+  }
+  resources.memory->limit = bytes;
+  builder_.set_resources(std::move(resources));
   return *this;
 }
 
 busybox_bundle& busybox_bundle::set_readonly_rootfs(bool readonly) {
-  config_["root"]["readonly"] = readonly;
+  builder_.set_readonly_rootfs(readonly);
   return *this;
 }
 
 void busybox_bundle::write() const {
-  const auto target = config_path();
-  auto tmp = target;
-  tmp += ".tmp";
-  write_text(tmp, config_.dump(1, '\t') + "\n");
-  std::filesystem::rename(tmp, target);
+  if (auto r = builder_.write(path()); !r) {
+    throw std::runtime_error("cannot write the bundle " + path().string() + ": " + r.error().message());
+  }
+  collect_config(config_path());
 }
 
 // --- ids and PATH -------------------------------------------------------------------
