@@ -6,7 +6,7 @@ runcpp_packages=(cmake g++ make ninja-build pkg-config libgtest-dev libgmock-dev
                  # Go sources (.proto files, captured-format references), containerd for the shim's tests
                  libprotobuf-dev protobuf-compiler golang-github-containerd-ttrpc-dev
                  golang-github-containerd-containerd-dev golang-github-gogo-protobuf-dev
-                 golang-github-gogo-googleapis-dev containerd)
+                 golang-github-gogo-googleapis-dev containerd tmux)
 
 install_deps() {
   local missing=() pkg status

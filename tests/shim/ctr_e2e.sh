@@ -1,0 +1,323 @@
+#!/usr/bin/env bash
+# End-to-end tests of a containerd shim through a private containerd and `ctr`
+# (issue: containerd runs containers through runcpp). Registered with ctest by
+# tests/shim/CMakeLists.txt as one test per case, inside a fixture:
+#
+#   ctr_e2e.sh setup       start a private containerd (DIR), import the busybox image
+#   ctr_e2e.sh CASE        one case (see the case_* functions), against that containerd
+#   ctr_e2e.sh leftovers   nothing of ours is left: task, container, shim, mount, runc
+#                          container, fifo, socket, cgroup
+#   ctr_e2e.sh cleanup     stop that containerd, remove DIR
+#
+# Environment: SHIM_E2E_DIR (the private containerd's directory; short, sockets live
+# there), SHIM_E2E_BIN (directory holding the shim binary, put first on
+# containerd's PATH), SHIM_E2E_RUNTIME (default io.containerd.runcpp.v1; the same
+# cases pass with Debian's io.containerd.runc.v2, which is how they were checked).
+set -uo pipefail
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+source "$here/../../scripts/lib/containerd.sh"
+
+DIR=${SHIM_E2E_DIR:?set SHIM_E2E_DIR}
+BIN=${SHIM_E2E_BIN:-}
+RUNTIME=${SHIM_E2E_RUNTIME:-io.containerd.runcpp.v1}
+NS=runcpp-e2e
+IMG=$CTRD_IMAGE
+SHIM_NAME=containerd-shim-${RUNTIME#io.containerd.}
+SHIM_NAME=${SHIM_NAME//./-}
+
+fail() {
+  echo "FAIL: $*" >&2
+  exit 1
+}
+note() { echo "-- $*"; }
+
+c() { ctr --address "$DIR/containerd.sock" -n "$NS" "$@"; }
+# ctr run with our runtime and private fifos.
+crun_() { c run --runtime "$RUNTIME" --fifo-dir "$DIR/fifo" "$@"; }
+
+# Removes a container whatever state it is in (for the end of a case).
+remove() {
+  local id
+  for id in "$@"; do
+    c task kill -s SIGKILL "$id" > /dev/null 2>&1
+    for _ in $(seq 50); do
+      c task ls -q 2> /dev/null | grep -qx "$id" || break
+      c task rm "$id" > /dev/null 2>&1 && break
+      sleep 0.1
+    done
+    c container rm "$id" > /dev/null 2>&1
+  done
+}
+
+task_status() { c task ls | awk -v id="$1" '$1 == id { print $3 }'; }
+task_pid() { c task ls | awk -v id="$1" '$1 == id { print $2 }'; }
+
+wait_status() {
+  local id=$1 want=$2 i
+  for ((i = 0; i < 100; i++)); do
+    [[ $(task_status "$id") == "$want" ]] && return 0
+    sleep 0.1
+  done
+  fail "$id: status $(task_status "$id"), expected $want"
+}
+
+# Runs a command in a detached tmux session with a pty; prints the session name.
+tmux_start() {
+  local name=$1
+  shift
+  tmux new-session -d -s "$name" -x 80 -y 24 "$*; echo \"rc=\$?\" > $DIR/$name.rc; sleep 2"
+}
+tmux_wait_for() {
+  local name=$1 pattern=$2 i
+  for ((i = 0; i < 100; i++)); do
+    tmux capture-pane -p -t "$name" 2> /dev/null | grep -q -- "$pattern" && return 0
+    sleep 0.1
+  done
+  echo "screen of $name:" >&2
+  tmux capture-pane -p -t "$name" >&2
+  fail "'$pattern' never appeared on $name's screen"
+}
+
+# --- cases ----------------------------------------------------------------------
+
+case_run_output() {
+  local out
+  out=$(crun_ --rm "$IMG" e2e-out echo hello from runcpp) || fail "ctr run exited $?"
+  [[ $out == "hello from runcpp" ]] || fail "output '$out'"
+}
+
+case_exit_code() {
+  crun_ --rm "$IMG" e2e-exit3 sh -c 'exit 3'
+  local rc=$?
+  ((rc == 3)) || fail "exit 3 gave $rc"
+}
+
+case_sigkill_137() {
+  crun_ --rm "$IMG" e2e-kill9 sleep 1000 > /dev/null &
+  local ctr_pid=$!
+  wait_status e2e-kill9 RUNNING
+  c task kill -s SIGKILL e2e-kill9 || fail "kill"
+  wait "$ctr_pid"
+  local rc=$?
+  ((rc == 137)) || fail "SIGKILL gave $rc"
+}
+
+case_stdin() {
+  # ctr 1.6 closes stdin only if EOF comes after the task exists: feed it late.
+  local out
+  out=$( (sleep 1; echo hi) | crun_ --rm "$IMG" e2e-stdin cat) || fail "ctr run exited $?"
+  [[ $out == "hi" ]] || fail "stdin echo gave '$out'"
+}
+
+case_tty() {
+  local s=e2e-tty-$$
+  tmux_start "$s" ctr --address "$DIR/containerd.sock" -n "$NS" run --runtime "$RUNTIME" --fifo-dir "$DIR/fifo" --rm -t "$IMG" e2e-tty sh
+  tmux_wait_for "$s" '#'
+  tmux send-keys -t "$s" 'echo ab$((40+2))cd' Enter
+  tmux_wait_for "$s" 'ab42cd'
+  tmux resize-window -t "$s" -x 100 -y 30
+  sleep 0.5
+  tmux send-keys -t "$s" 'stty size' Enter
+  tmux_wait_for "$s" '^30 100'
+  tmux send-keys -t "$s" 'exit 7' Enter
+  local i
+  for ((i = 0; i < 100; i++)); do
+    [[ -f $DIR/$s.rc ]] && break
+    sleep 0.1
+  done
+  tmux kill-session -t "$s" 2> /dev/null
+  [[ $(cat "$DIR/$s.rc" 2> /dev/null) == rc=7 ]] || fail "tty session ended with '$(cat "$DIR/$s.rc" 2> /dev/null)', expected rc=7"
+}
+
+case_detached_lifecycle() {
+  local id=e2e-life
+  # pid 1 ignores SIGTERM without a handler: this init exits 5 on it.
+  crun_ -d "$IMG" "$id" sh -c 'trap "exit 5" TERM; while true; do sleep 0.1; done' || fail "run -d"
+  wait_status "$id" RUNNING
+  local out
+  out=$(c task exec --exec-id x1 "$id" echo exec works) || fail "exec exited $?"
+  [[ $out == "exec works" ]] || fail "exec output '$out'"
+  c task exec --exec-id x2 "$id" sh -c 'exit 4'
+  (($? == 4)) || fail "exec exit code not 4"
+  # exec -t under a pty
+  local s=e2e-exec-tty-$$
+  tmux_start "$s" ctr --address "$DIR/containerd.sock" -n "$NS" task exec -t --exec-id x3 "$id" sh
+  tmux_wait_for "$s" '#'
+  tmux send-keys -t "$s" 'echo x$((1+1))y' Enter
+  tmux_wait_for "$s" 'x2y'
+  tmux send-keys -t "$s" 'exit' Enter
+  sleep 0.5
+  tmux kill-session -t "$s" 2> /dev/null
+  # ps: the init at least
+  local pid
+  pid=$(task_pid "$id")
+  c task ps "$id" | grep -qw "$pid" || fail "ps does not list the init $pid"
+  c task pause "$id" || fail "pause"
+  wait_status "$id" PAUSED
+  c task resume "$id" || fail "resume"
+  wait_status "$id" RUNNING
+  c task kill "$id" || fail "kill (SIGTERM)"
+  wait_status "$id" STOPPED
+  c task rm "$id" > /dev/null || fail "task rm"
+  c container rm "$id" || fail "container rm"
+}
+
+case_kill_all() {
+  local id=e2e-killall
+  crun_ -d "$IMG" "$id" sleep 1000 || fail "run -d"
+  wait_status "$id" RUNNING
+  c task exec -d --exec-id bg "$id" sleep 1000 > /dev/null 2>&1 &
+  sleep 1
+  local n
+  n=$(c task ps "$id" | tail -n +2 | wc -l)
+  ((n >= 2)) || fail "ps shows $n processes, expected 2"
+  c task kill --all -s SIGKILL "$id" || fail "kill --all"
+  wait_status "$id" STOPPED
+  wait
+  c task rm "$id" > /dev/null || fail "task rm"
+  c container rm "$id" || fail "container rm"
+}
+
+case_twenty() {
+  local i pids=()
+  for ((i = 0; i < 20; i++)); do
+    crun_ --rm "$IMG" "e2e-many-$i" sh -c "exit $i" &
+    pids[i]=$!
+  done
+  local bad=0
+  for ((i = 0; i < 20; i++)); do
+    wait "${pids[i]}"
+    local rc=$?
+    if ((rc != i)); then
+      echo "container $i exited $rc" >&2
+      bad=1
+    fi
+  done
+  ((bad == 0)) || fail "wrong exit codes"
+}
+
+case_big_output() {
+  local got want
+  want=$(seq 1 1500000 | md5sum)
+  got=$(crun_ --rm "$IMG" e2e-big sh -c 'seq 1 1500000' | md5sum) || fail "ctr run failed"
+  [[ $got == "$want" ]] || fail "10 MiB output differs (md5 $got, expected $want)"
+}
+
+case_shim_sigkill() {
+  local id=e2e-shimkill
+  crun_ -d "$IMG" "$id" sleep 1000 || fail "run -d"
+  wait_status "$id" RUNNING
+  local pid shim
+  pid=$(task_pid "$id")
+  shim=$(awk '/^PPid:/ { print $2 }' "/proc/$pid/status")
+  [[ $(tr '\0' ' ' < "/proc/$shim/cmdline") == *"$SHIM_NAME"* ]] || fail "parent of init $pid is not the shim: $(tr '\0' ' ' < "/proc/$shim/cmdline")"
+  kill -KILL "$shim"
+  # containerd notices, runs `shim delete`: the container's processes are gone.
+  local i
+  for ((i = 0; i < 100; i++)); do
+    [[ -d /proc/$pid ]] || break
+    sleep 0.1
+  done
+  [[ ! -d /proc/$pid ]] || fail "init $pid survived the shim's SIGKILL"
+  for ((i = 0; i < 100; i++)); do
+    [[ $(task_status "$id") != RUNNING ]] && break
+    sleep 0.1
+  done
+  c task rm "$id" > /dev/null 2>&1
+  c container rm "$id" || fail "container rm after shim SIGKILL"
+  # ctr itself removes a detached task's fifos only through a task it can still
+  # delete; after a dead shim they are ctr's leftovers, not the shim's.
+  find "$DIR/fifo" -name "$id-std*" -exec dirname {} \; | sort -u | xargs -r rm -rf
+}
+
+case_exec_missing_binary() {
+  local id=e2e-nobin out
+  crun_ -d "$IMG" "$id" sleep 1000 || fail "run -d"
+  wait_status "$id" RUNNING
+  out=$(c task exec --exec-id nb "$id" /no/such/binary 2>&1) && fail "exec of a missing binary succeeded"
+  echo "ctr said: $out"
+  [[ $out == *"no such file"* || $out == *"not found"* ]] || fail "unclear error: $out"
+  c task ps "$id" | grep -q . || fail "ps failed after the failed exec"
+  remove "$id"
+}
+
+case_containerd_restart() {
+  local id=e2e-restart
+  crun_ -d "$IMG" "$id" sleep 1000 || fail "run -d"
+  wait_status "$id" RUNNING
+  local pid
+  pid=$(task_pid "$id")
+  ctrd_stop_daemon "$DIR"
+  [[ -d /proc/$pid ]] || fail "the container died with containerd"
+  ctrd_start "$DIR" "$BIN" || fail "containerd did not restart"
+  wait_status "$id" RUNNING
+  c task kill -s SIGKILL "$id" || fail "kill after restart"
+  wait_status "$id" STOPPED
+  c task rm "$id" > /dev/null || fail "task rm after restart"
+  c container rm "$id" || fail "container rm after restart"
+}
+
+# --- fixture ----------------------------------------------------------------------
+
+do_setup() {
+  # a previous run's leftovers
+  if [[ -f $DIR/containerd.pid ]]; then
+    ctrd_stop "$DIR"
+  fi
+  rm -rf "$DIR"
+  mkdir -p "$DIR/fifo"
+  ls /run/containerd/s 2> /dev/null | sort > "$DIR/sockets.before"
+  ctrd_start "$DIR" "$BIN" || fail "containerd did not start"
+  ctrd_import_busybox "$DIR" "$NS" || fail "image import"
+  if [[ $RUNTIME == io.containerd.runcpp.v1 ]]; then
+    command -v containerd-shim-runcpp-v1 > /dev/null || PATH=$BIN:$PATH command -v containerd-shim-runcpp-v1 > /dev/null ||
+      fail "containerd-shim-runcpp-v1 not found in $BIN"
+  fi
+}
+
+do_leftovers() {
+  local bad=0 x
+  x=$(c task ls -q)
+  [[ -z $x ]] || { echo "tasks left: $x" >&2; bad=1; }
+  x=$(c container ls -q)
+  [[ -z $x ]] || { echo "containers left: $x" >&2; bad=1; }
+  x=$(ctrd_shim_pids "$DIR")
+  [[ -z $x ]] || { echo "shim processes left: $x" >&2; bad=1; }
+  x=$(awk -v d="$DIR/" 'index($2, d) == 1 { print $2 }' /proc/mounts)
+  [[ -z $x ]] || { echo "mounts left: $x" >&2; bad=1; }
+  x=$(runc --root "/run/containerd/runc/$NS" list -q 2> /dev/null; runc --root "/run/containerd/runcpp/$NS" list -q 2> /dev/null)
+  [[ -z $x ]] || { echo "runc containers left: $x" >&2; bad=1; }
+  x=$(find "$DIR/fifo" -mindepth 1 2> /dev/null)
+  [[ -z $x ]] || { echo "fifos left: $x" >&2; bad=1; }
+  x=$(comm -13 "$DIR/sockets.before" <(ls /run/containerd/s 2> /dev/null | sort))
+  if [[ -n $x && $RUNTIME == io.containerd.runc.v2 ]]; then
+    # containerd 1.6.20's Go shim leaves the socket of a shim that was SIGKILLed.
+    echo "note: the Go shim left sockets in /run/containerd/s (known): $x"
+    echo "$x" | sed 's|^|/run/containerd/s/|' | xargs -r rm -f
+  elif [[ -n $x ]]; then
+    echo "new shim sockets left in /run/containerd/s: $x" >&2
+    bad=1
+  fi
+  x=$(find /sys/fs/cgroup -mindepth 2 -maxdepth 3 -type d -path "*/$NS/*" 2> /dev/null)
+  [[ -z $x ]] || { echo "cgroups left: $x" >&2; bad=1; }
+  ((bad == 0)) || fail "leftovers"
+}
+
+do_cleanup() {
+  ctrd_stop "$DIR"
+  rm -rf "$DIR"
+}
+
+what=${1:?usage: ctr_e2e.sh setup|leftovers|cleanup|CASE}
+case $what in
+  setup) do_setup ;;
+  leftovers) do_leftovers ;;
+  cleanup) do_cleanup ;;
+  *)
+    declare -F "case_$what" > /dev/null || fail "no case $what"
+    [[ -S $DIR/containerd.sock ]] || fail "no containerd at $DIR (setup failed?)"
+    "case_$what"
+    ;;
+esac
+echo "ok: $what"
