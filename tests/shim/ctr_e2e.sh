@@ -266,6 +266,13 @@ do_setup() {
     ctrd_stop "$DIR"
   fi
   rm -rf "$DIR"
+  # Containers of this suite's namespace left by an earlier run that was killed.
+  local root id
+  for root in /run/containerd/runc /run/containerd/runcpp; do
+    for id in $(runc --root "$root/$NS" list -q 2> /dev/null); do
+      runc --root "$root/$NS" delete --force "$id"
+    done
+  done
   mkdir -p "$DIR/fifo"
   ls /run/containerd/s 2> /dev/null | sort > "$DIR/sockets.before"
   ctrd_start "$DIR" "$BIN" || fail "containerd did not start"
