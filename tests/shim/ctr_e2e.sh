@@ -12,7 +12,8 @@
 # Environment: SHIM_E2E_DIR (the private containerd's directory; short, sockets live
 # there), SHIM_E2E_BIN (directory holding the shim binary, put first on
 # containerd's PATH), SHIM_E2E_RUNTIME (default io.containerd.runcpp.v1; the same
-# cases pass with Debian's io.containerd.runc.v2, which is how they were checked).
+# cases pass with Debian's io.containerd.runc.v2, which is how they were checked),
+# SHIM_E2E_UPDATE (the runcpp_shim_update tool, for the update case).
 set -uo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -259,6 +260,43 @@ case_containerd_restart() {
 }
 
 # --- fixture ----------------------------------------------------------------------
+
+# `ctr task metrics` decodes the shim's cgroups v1 Metrics: memory and pids are filled.
+case_metrics() {
+  local id=e2e-metrics
+  crun_ -d "$IMG" "$id" sleep 100 || fail "run -d"
+  wait_status "$id" RUNNING
+  local out rc
+  out=$(c task metrics "$id")
+  rc=$?
+  remove "$id"
+  ((rc == 0)) || fail "task metrics exited $rc"
+  echo "$out"
+  local mem pids
+  mem=$(awk '$1 == "memory.usage_in_bytes" { print $2 }' <<< "$out")
+  pids=$(awk '$1 == "pids.current" { print $2 }' <<< "$out")
+  [[ $mem =~ ^[0-9]+$ ]] && ((mem > 0)) || fail "memory.usage_in_bytes '$mem'"
+  [[ $pids =~ ^[0-9]+$ ]] && ((pids >= 1)) || fail "pids.current '$pids'"
+}
+
+# Update with a memory limit (what containerd's Tasks.Update forwards; ctr 1.6 has
+# no `task update`, so SHIM_E2E_UPDATE sends it to the shim's socket) reaches the
+# container's memory cgroup.
+case_update() {
+  local id=e2e-update limit=$((48 * 1024 * 1024))
+  [[ -x ${SHIM_E2E_UPDATE:-} ]] || fail "SHIM_E2E_UPDATE (runcpp_shim_update) not set or not built"
+  crun_ -d "$IMG" "$id" sleep 100 || fail "run -d"
+  wait_status "$id" RUNNING
+  local file=/sys/fs/cgroup/memory/$NS/$id/memory.limit_in_bytes
+  [[ -r $file ]] || { remove "$id"; fail "no $file (ctr's default cgroup path)"; }
+  local address
+  address=$(< "$DIR/state/io.containerd.runtime.v2.task/$NS/$id/address")
+  "$SHIM_E2E_UPDATE" "$address" "$id" "{\"memory\":{\"limit\":$limit}}" || { remove "$id"; fail "Update failed"; }
+  local got
+  got=$(< "$file")
+  remove "$id"
+  [[ $got == "$limit" ]] || fail "memory.limit_in_bytes is $got, expected $limit"
+}
 
 do_setup() {
   # a previous run's leftovers
