@@ -275,8 +275,8 @@ case_metrics() {
   local mem pids
   mem=$(awk '$1 == "memory.usage_in_bytes" { print $2 }' <<< "$out")
   pids=$(awk '$1 == "pids.current" { print $2 }' <<< "$out")
-  [[ $mem =~ ^[0-9]+$ ]] && ((mem > 0)) || fail "memory.usage_in_bytes '$mem'"
-  [[ $pids =~ ^[0-9]+$ ]] && ((pids >= 1)) || fail "pids.current '$pids'"
+  [[ $mem =~ ^[0-9]+$ && $mem -gt 0 ]] || fail "memory.usage_in_bytes '$mem'"
+  [[ $pids =~ ^[0-9]+$ && $pids -ge 1 ]] || fail "pids.current '$pids'"
 }
 
 # Update with a memory limit (what containerd's Tasks.Update forwards; ctr 1.6 has
@@ -296,6 +296,50 @@ case_update() {
   got=$(< "$file")
   remove "$id"
   [[ $got == "$limit" ]] || fail "memory.limit_in_bytes is $got, expected $limit"
+}
+
+# Pods: containers with the same io.containerd.runc.v2.group annotation share one
+# shim; each exit is its own; the shim exits when the last task is deleted.
+case_group() {
+  local n=10 i id ppid shim="" bad=0 ids=()
+  # Whatever fails, the group's containers do not outlive the case.
+  trap 'remove "${ids[@]}"' EXIT
+  for ((i = 0; i < n; i++)); do
+    id=e2e-group-$i
+    ids+=("$id")
+    crun_ -d --annotation "io.containerd.runc.v2.group=e2e-group-$$" "$IMG" "$id" \
+      sh -c "trap 'exit $((20 + i))' TERM; while true; do sleep 0.1; done" || fail "run -d $id"
+  done
+  for id in "${ids[@]}"; do
+    wait_status "$id" RUNNING
+    # The shim is a subreaper: each container's init is its child.
+    ppid=$(awk '$1 == "PPid:" { print $2 }' "/proc/$(task_pid "$id")/status")
+    [[ -z $shim ]] && shim=$ppid
+    [[ $ppid == "$shim" ]] || { echo "$id: parent $ppid, not the group's shim $shim" >&2; bad=1; }
+  done
+  [[ $(tr '\0' '\n' < "/proc/$shim/cmdline" | head -n 1) == *$SHIM_NAME ]] || { echo "parent $shim is not $SHIM_NAME" >&2; bad=1; }
+  ((bad == 0)) || fail "not one shim for the group"
+  for ((i = 0; i < n; i++)); do
+    id=${ids[i]}
+    c task kill "$id" || bad=1
+    wait_status "$id" STOPPED
+    # ctr 1.6 prints the exit status of the deleted task as a warning.
+    local out
+    out=$(c task rm "$id" 2>&1)
+    [[ $out == *"exit code $((20 + i))\""* ]] || { echo "$id: '$out', expected exit code $((20 + i))" >&2; bad=1; }
+    c container rm "$id" || bad=1
+    if ((i < n - 1)) && [[ ! -d /proc/$shim ]]; then
+      echo "the shim exited with $((n - 1 - i)) containers left" >&2
+      bad=1
+    fi
+  done
+  ((bad == 0)) || fail "group"
+  trap - EXIT
+  for ((i = 0; i < 50; i++)); do
+    [[ -d /proc/$shim ]] || return 0
+    sleep 0.1
+  done
+  fail "the group's shim $shim still runs after its last task was deleted"
 }
 
 do_setup() {
