@@ -5,7 +5,7 @@ runcpp_packages=(cmake g++ make ninja-build pkg-config libgtest-dev libgmock-dev
                  # ttrpc and the containerd shim (ttrpc/, shim/): protobuf, containerd's and ttrpc's
                  # Go sources (.proto files, captured-format references), containerd for the shim's tests
                  libprotobuf-dev protobuf-compiler golang-github-containerd-ttrpc-dev
-                 golang-github-containerd-containerd-dev golang-github-gogo-protobuf-dev
+                 golang-github-containerd-containerd-dev golang-github-containerd-cgroups-dev golang-github-gogo-protobuf-dev
                  golang-github-gogo-googleapis-dev containerd tmux
                  # the runtime-spec JSON schema check of every config the tests write
                  python3 python3-jsonschema golang-github-opencontainers-specs-dev)

@@ -8,6 +8,7 @@
 #include <runcpp/pid_file.hpp>
 
 #include "bundle.hpp"
+#include "metrics.hpp"
 #include "mounts.hpp"
 
 namespace runcpp::shim {
@@ -133,6 +134,8 @@ void task_service::register_on(ttrpc::server& s) {
       {"Pause", &task_service::pause},
       {"Resume", &task_service::resume},
       {"Shutdown", &task_service::shutdown},
+      {"Stats", &task_service::stats},
+      {"Update", &task_service::update},
   };
   for (const auto& [name, h] : methods) {
     s.add("containerd.task.v2.Task", name,
@@ -504,6 +507,32 @@ void task_service::resume(std::string_view payload, ttrpc::responder& r) {
   events::TaskResumed ev;
   ev.set_container_id(c->id);
   pub_.publish("/tasks/resumed", ev);
+  reply_empty(r);
+}
+
+void task_service::stats(std::string_view payload, ttrpc::responder& r) {
+  task::StatsRequest req;
+  if (!parse(req, payload, r)) return;
+  container* c = find(req.id());
+  if (!c) return r.fail(fail(ttrpc::code::not_found, "container " + req.id() + " not found"));
+  auto sample = c->runc.stats(c->id);
+  if (!sample) return r.fail(runc_failure("stats", sample.error()));
+  task::StatsResponse resp;
+  *resp.mutable_stats() = pack(to_metrics(*sample));
+  reply(r, resp);
+}
+
+void task_service::update(std::string_view payload, ttrpc::responder& r) {
+  task::UpdateTaskRequest req;
+  if (!parse(req, payload, r)) return;
+  container* c = find(req.id());
+  if (!c) return r.fail(fail(ttrpc::code::not_found, "container " + req.id() + " not found"));
+  // containerd marshals the runtime-spec LinuxResources as JSON into the Any.
+  auto resources = runcpp::spec::parse_linux_resources_json(req.resources().value());
+  if (!resources) {
+    return r.fail(fail(ttrpc::code::invalid_argument, "update resources: " + resources.error().message()));
+  }
+  if (auto u = c->runc.update(c->id, *resources); !u) return r.fail(runc_failure("update", u.error()));
   reply_empty(r);
 }
 

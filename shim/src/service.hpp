@@ -2,8 +2,9 @@
 // thread; runc calls (create, start, exec, kill, delete, pause, resume, ps)
 // block it for as long as runc runs (tens of ms), which is what the Go shim's
 // callers see too: there is no thread per request. Wait keeps its responder
-// until the exit is reported. Stats, Update and Checkpoint are not registered:
-// the server answers them Unimplemented.
+// until the exit is reported. Stats and Update call runc too (`runc events
+// --stats`, `runc update`). Checkpoint is not registered: the server answers it
+// Unimplemented.
 #pragma once
 
 #include <cstdint>
@@ -64,6 +65,8 @@ class task_service {
   void pause(std::string_view payload, ttrpc::responder& r);
   void resume(std::string_view payload, ttrpc::responder& r);
   void shutdown(std::string_view payload, ttrpc::responder& r);
+  void stats(std::string_view payload, ttrpc::responder& r);
+  void update(std::string_view payload, ttrpc::responder& r);
 
   container* find(const std::string& id);
   process* find(const std::string& id, const std::string& exec_id, ttrpc::responder& r);

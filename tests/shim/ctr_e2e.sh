@@ -12,7 +12,8 @@
 # Environment: SHIM_E2E_DIR (the private containerd's directory; short, sockets live
 # there), SHIM_E2E_BIN (directory holding the shim binary, put first on
 # containerd's PATH), SHIM_E2E_RUNTIME (default io.containerd.runcpp.v1; the same
-# cases pass with Debian's io.containerd.runc.v2, which is how they were checked).
+# cases pass with Debian's io.containerd.runc.v2, which is how they were checked),
+# SHIM_E2E_UPDATE (the runcpp_shim_update tool, for the update case).
 set -uo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -259,6 +260,87 @@ case_containerd_restart() {
 }
 
 # --- fixture ----------------------------------------------------------------------
+
+# `ctr task metrics` decodes the shim's cgroups v1 Metrics: memory and pids are filled.
+case_metrics() {
+  local id=e2e-metrics
+  crun_ -d "$IMG" "$id" sleep 100 || fail "run -d"
+  wait_status "$id" RUNNING
+  local out rc
+  out=$(c task metrics "$id")
+  rc=$?
+  remove "$id"
+  ((rc == 0)) || fail "task metrics exited $rc"
+  echo "$out"
+  local mem pids
+  mem=$(awk '$1 == "memory.usage_in_bytes" { print $2 }' <<< "$out")
+  pids=$(awk '$1 == "pids.current" { print $2 }' <<< "$out")
+  [[ $mem =~ ^[0-9]+$ && $mem -gt 0 ]] || fail "memory.usage_in_bytes '$mem'"
+  [[ $pids =~ ^[0-9]+$ && $pids -ge 1 ]] || fail "pids.current '$pids'"
+}
+
+# Update with a memory limit (what containerd's Tasks.Update forwards; ctr 1.6 has
+# no `task update`, so SHIM_E2E_UPDATE sends it to the shim's socket) reaches the
+# container's memory cgroup.
+case_update() {
+  local id=e2e-update limit=$((48 * 1024 * 1024))
+  [[ -x ${SHIM_E2E_UPDATE:-} ]] || fail "SHIM_E2E_UPDATE (runcpp_shim_update) not set or not built"
+  crun_ -d "$IMG" "$id" sleep 100 || fail "run -d"
+  wait_status "$id" RUNNING
+  local file=/sys/fs/cgroup/memory/$NS/$id/memory.limit_in_bytes
+  [[ -r $file ]] || { remove "$id"; fail "no $file (ctr's default cgroup path)"; }
+  local address
+  address=$(< "$DIR/state/io.containerd.runtime.v2.task/$NS/$id/address")
+  "$SHIM_E2E_UPDATE" "$address" "$id" "{\"memory\":{\"limit\":$limit}}" || { remove "$id"; fail "Update failed"; }
+  local got
+  got=$(< "$file")
+  remove "$id"
+  [[ $got == "$limit" ]] || fail "memory.limit_in_bytes is $got, expected $limit"
+}
+
+# Pods: containers with the same io.containerd.runc.v2.group annotation share one
+# shim; each exit is its own; the shim exits when the last task is deleted.
+case_group() {
+  local n=10 i id ppid shim="" bad=0 ids=()
+  # Whatever fails, the group's containers do not outlive the case.
+  trap 'remove "${ids[@]}"' EXIT
+  for ((i = 0; i < n; i++)); do
+    id=e2e-group-$i
+    ids+=("$id")
+    crun_ -d --annotation "io.containerd.runc.v2.group=e2e-group-$$" "$IMG" "$id" \
+      sh -c "trap 'exit $((20 + i))' TERM; while true; do sleep 0.1; done" || fail "run -d $id"
+  done
+  for id in "${ids[@]}"; do
+    wait_status "$id" RUNNING
+    # The shim is a subreaper: each container's init is its child.
+    ppid=$(awk '$1 == "PPid:" { print $2 }' "/proc/$(task_pid "$id")/status")
+    [[ -z $shim ]] && shim=$ppid
+    [[ $ppid == "$shim" ]] || { echo "$id: parent $ppid, not the group's shim $shim" >&2; bad=1; }
+  done
+  [[ $(tr '\0' '\n' < "/proc/$shim/cmdline" | head -n 1) == *$SHIM_NAME ]] || { echo "parent $shim is not $SHIM_NAME" >&2; bad=1; }
+  ((bad == 0)) || fail "not one shim for the group"
+  for ((i = 0; i < n; i++)); do
+    id=${ids[i]}
+    c task kill "$id" || bad=1
+    wait_status "$id" STOPPED
+    # ctr 1.6 prints the exit status of the deleted task as a warning.
+    local out
+    out=$(c task rm "$id" 2>&1)
+    [[ $out == *"exit code $((20 + i))\""* ]] || { echo "$id: '$out', expected exit code $((20 + i))" >&2; bad=1; }
+    c container rm "$id" || bad=1
+    if ((i < n - 1)) && [[ ! -d /proc/$shim ]]; then
+      echo "the shim exited with $((n - 1 - i)) containers left" >&2
+      bad=1
+    fi
+  done
+  ((bad == 0)) || fail "group"
+  trap - EXIT
+  for ((i = 0; i < 50; i++)); do
+    [[ -d /proc/$shim ]] || return 0
+    sleep 0.1
+  done
+  fail "the group's shim $shim still runs after its last task was deleted"
+}
 
 do_setup() {
   # a previous run's leftovers
