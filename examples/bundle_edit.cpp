@@ -45,7 +45,7 @@ int main(int argc, char** argv) {
   //    `keep` deletes the container when it exits, so the id can be reused.
   auto first = runc.run(id, bundle, {.io = runcpp::inherit_io()});
   if (!first) return std::cerr << "run: " << first.error() << '\n', 1;
-  std::cout << "first run exited with " << *first << std::endl;
+  std::cout << "first run exited with " << first->go_status() << std::endl;
 
   // 3. Edit the file: load, change, check, save (atomically).
   auto cfg = runcpp::spec::load_config(bundle / "config.json");
@@ -58,6 +58,6 @@ int main(int argc, char** argv) {
 
   auto second = runc.run(id, bundle, {.io = runcpp::inherit_io()});
   if (!second) return std::cerr << "run: " << second.error() << '\n', 1;
-  std::cout << "second run exited with " << *second << std::endl;
-  return *second == 3 ? 0 : 1;
+  std::cout << "second run exited with " << second->go_status() << std::endl;
+  return *second == runcpp::exit_status::exited(3) ? 0 : 1;
 }

@@ -3,42 +3,24 @@
 #include <fstream>
 #include <sstream>
 
-#include <nlohmann/json.hpp>
+#include <runcpp/spec_config.hpp>
 
 namespace runcpp::shim {
-namespace {
 
-nlohmann::json read_spec(const std::filesystem::path& bundle) {
-  std::ifstream in(bundle / "config.json");
-  if (!in) return {};
-  return nlohmann::json::parse(in, nullptr, /*allow_exceptions=*/false);
-}
-
-}  // namespace
-
+// The bundle's config.json through the library's typed model (one JSON library
+// for the whole project); an unreadable config reads as an empty one.
 std::map<std::string, std::string> read_annotations(const std::filesystem::path& bundle) {
-  std::map<std::string, std::string> out;
-  nlohmann::json spec = read_spec(bundle);
-  if (!spec.is_object()) return out;
-  auto it = spec.find("annotations");
-  if (it == spec.end() || !it->is_object()) return out;
-  for (const auto& [k, v] : it->items()) {
-    if (v.is_string()) out[k] = v.get<std::string>();
-  }
-  return out;
+  auto cfg = spec::load_config(bundle / "config.json");
+  if (!cfg || !cfg->annotations) return {};
+  return *cfg->annotations;
 }
 
 bool kill_all_on_exit(const std::filesystem::path& bundle) {
-  nlohmann::json spec = read_spec(bundle);
-  if (!spec.is_object()) return true;
-  const nlohmann::json* ns = nullptr;
-  if (auto l = spec.find("linux"); l != spec.end() && l->is_object()) {
-    if (auto n = l->find("namespaces"); n != l->end() && n->is_array()) ns = &*n;
-  }
-  if (!ns) return true;
-  for (const auto& n : *ns) {
-    if (!n.is_object() || n.value("type", "") != "pid") continue;
-    if (n.value("path", "").empty()) return false;
+  auto cfg = spec::load_config(bundle / "config.json");
+  if (!cfg || !cfg->linux_config || !cfg->linux_config->namespaces) return true;
+  for (const auto& n : *cfg->linux_config->namespaces) {
+    if (n.type.value_or("") != "pid") continue;
+    if (n.path.value_or("").empty()) return false;
   }
   return true;
 }

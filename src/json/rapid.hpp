@@ -1,8 +1,7 @@
 // Internal: the one way src/ parses JSON. RapidJSON is the project's one JSON
 // library (docs/performance.md: it is what keeps the decode rows at 2x go-runc
-// and more); parse.hpp (nlohmann) remains only for src/json/spec.cpp until
-// that moves too. RapidJSON is a private, header-only dependency: it never
-// reaches include/runcpp/.
+// and more); src/json/rapid_writer.hpp writes with it. RapidJSON is a private,
+// header-only dependency: it never reaches include/runcpp/.
 #pragma once
 
 #include <algorithm>
@@ -56,7 +55,7 @@ class document {
   document& operator=(const document&) = delete;
 
   // False when the text is not one valid JSON value. The same inputs fail as
-  // with nlohmann (parse.hpp): NUL bytes, invalid UTF-8, unpaired surrogate
+  // with nlohmann (which src/ used before): NUL bytes, invalid UTF-8, unpaired surrogate
   // escapes, trailing garbage; a leading UTF-8 byte order mark is skipped.
   // Differences: the integer -0 reads as unsigned 0 (nlohmann: signed 0),
   // so unsigned fields accept it; and a number whose integer part has more

@@ -114,7 +114,7 @@ TEST_P(runtime_spec_config, a_saved_config_runs) {
   ASSERT_TRUE(spec::save_config(bundle_->config_path(), *cfg));
   auto r = client_->run(new_id("spec"), bundle_->path());
   ASSERT_TRUE(r) << r.error();
-  EXPECT_EQ(*r, 7);
+  EXPECT_EQ(*r, exit_status::exited(7));
 }
 
 RUNCPP_ALL_RUNTIMES(spec_config, runtime_spec_config);
