@@ -42,7 +42,8 @@ class runc_bundle_builder : public testing::runc_fixture {
     const auto err = read_until((*io)->stderr_fd(), 2s);
     EXPECT_TRUE(status) << status.error();
     if (status) {
-      EXPECT_EQ(*status, runcpp::exit_status::exited(0)) << "stderr: " << err.text << "\nstdout: " << out.text;
+      EXPECT_EQ(*status, runcpp::exit_status::exited(0))
+          << "stderr: " << err.text << "\nstdout: " << out.text;
     }
     std::vector<std::string> lines;
     std::istringstream in(out.text);

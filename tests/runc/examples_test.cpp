@@ -137,7 +137,8 @@ TEST_P(runc_examples, bundle_edit_builds_runs_edits_and_runs_again) {
   ASSERT_TRUE(r.exited_ok()) << describe(r.status) << (r.timed_out ? " (timed out)" : "") << "; output:\n"
                              << r.output;
   auto lines = r.lines();
-  EXPECT_THAT(lines, Contains("hello from built-by-runcpp")) << r.output;  // env and hostname from the builder
+  EXPECT_THAT(lines, Contains("hello from built-by-runcpp"))
+      << r.output;  // env and hostname from the builder
   EXPECT_THAT(lines, Contains("first run exited with 0")) << r.output;
   EXPECT_THAT(lines, Contains("edited")) << r.output;  // args edited through load_config/save_config
   EXPECT_THAT(lines, Contains("second run exited with 3")) << r.output;
