@@ -77,7 +77,7 @@ enum class exit_filter {
 
 /// Options of reaper::subscribe().
 struct subscribe_options {
-  exit_filter filter = exit_filter::all;
+  exit_filter filter = exit_filter::all;  ///< which exits to queue (see exit_filter)
   /// The most exits queued at once. When the queue is full, a further exit is
   /// dropped and counted (subscription::dropped(), reaper::statistics::dropped),
   /// never lost silently. Must be at least 1.

@@ -268,7 +268,7 @@ result<config> parse_config(std::string_view json);
 /// runc's (no trailing newline). Never fails; never throws (except std::bad_alloc).
 std::string serialize_config(const config& cfg, json_layout layout = json_layout::indented);
 
-/// Reads and parses the file at `path` (usually <bundle>/config.json).
+/// Reads and parses the file at `path` (usually `BUNDLE/config.json`).
 /// Errors: errc::io_error when the file cannot be opened or read (the
 /// message names the path; error::cause() holds errno), and
 /// errc::parse_error as parse_config(), the message naming the path.
