@@ -30,7 +30,10 @@
 #pragma GCC diagnostic ignored "-Wpedantic"
 #endif
 #include <rapidjson/document.h>
+#include <rapidjson/prettywriter.h>
 #include <rapidjson/reader.h>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
 #if defined(__GNUC__)
 #pragma GCC diagnostic pop
 #endif
