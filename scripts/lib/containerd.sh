@@ -6,6 +6,12 @@
 #                                  e.g. the shim's build directory, goes first on its
 #                                  PATH), waits until it answers; sets CTRD_DIR,
 #                                  CTRD_SOCK and CTRD_PID
+#   ctrd_write_config DIR          only writes DIR/config.toml (CRI plugin disabled)
+#   ctrd_enable_cri DIR            enables the CRI plugin in that file: no CNI (empty
+#                                  conf/bin dirs under DIR), sandbox image CTRD_IMAGE,
+#                                  streaming on 127.0.0.1 only; callers append their
+#                                  [plugins."io.containerd.grpc.v1.cri".containerd...]
+#   ctrd_launch DIR [PATH_PREFIX]  starts containerd with DIR/config.toml as it is
 #   ctrd_stop DIR                  stops that containerd (SIGTERM, then SIGKILL), kills
 #                                  the shims it left (ours and the Go one), removes
 #                                  their runc containers, unmounts what is under DIR
@@ -43,9 +49,29 @@ disabled_plugins = ["io.containerd.grpc.v1.cri", "io.containerd.snapshotter.v1.b
 TOML
 }
 
+ctrd_enable_cri() {
+  local dir=$1
+  mkdir -p "$dir/cni/bin" "$dir/cni/net.d"
+  sed -i 's/"io.containerd.grpc.v1.cri", //' "$dir/config.toml"
+  cat >> "$dir/config.toml" <<TOML
+
+[plugins."io.containerd.grpc.v1.cri"]
+  sandbox_image = "$CTRD_IMAGE"
+  stream_server_address = "127.0.0.1"
+  stream_server_port = "0"
+  [plugins."io.containerd.grpc.v1.cri".cni]
+    bin_dir = "$dir/cni/bin"
+    conf_dir = "$dir/cni/net.d"
+TOML
+}
+
 ctrd_start() {
+  ctrd_write_config "$1"
+  ctrd_launch "$@"
+}
+
+ctrd_launch() {
   local dir=$1 prefix=${2:-}
-  ctrd_write_config "$dir"
   CTRD_DIR=$dir
   CTRD_SOCK=$dir/containerd.sock
   local path=$PATH
