@@ -119,16 +119,11 @@ ctrd_stop_daemon() {
 }
 
 # Shim processes serving DIR's containerd: their -address argument names its socket.
+# One pgrep (a loop over /proc forking per process takes seconds on a loaded machine).
 ctrd_shim_pids() {
-  local dir=$1 p
-  for p in /proc/[0-9]*; do
-    [[ -r $p/cmdline ]] || continue
-    if tr '\0' '\n' < "$p/cmdline" 2> /dev/null | grep -qxF -- "$dir/containerd.sock"; then
-      local exe
-      exe=$(tr '\0' '\n' < "$p/cmdline" | head -n 1)
-      [[ $exe == *containerd-shim* ]] && echo "${p#/proc/}"
-    fi
-  done
+  local sock
+  sock=$(printf '%s' "$1/containerd.sock" | sed 's/[][\.*^$+?(){}|]/\\&/g')
+  pgrep -f -- "^[^ ]*containerd-shim[^ ]* (.* )?$sock( |\$)"
 }
 
 ctrd_stop() {

@@ -21,7 +21,8 @@
 #      io.containerd.runc.v2 --runc-binary --runc-root` sends it; here that runtime
 #      resolves to our shim through a containerd-shim-runc-v2 link first on this
 #      containerd's PATH, as runtime_path makes it for CRI) and checks that the shim
-#      runs runc through BinaryName with --root <Root>/k8s.io.
+#      runs runc through BinaryName with --root <Root>/k8s.io, and with
+#      --systemd-cgroup for SystemdCgroup.
 #
 # Driving the CRI API itself needs a CRI client (crictl), which Debian 12 does not
 # package (no cri-tools). Environment: CRI_E2E_DIR (short: sockets live there),
@@ -37,8 +38,6 @@ SHIM=$BIN/containerd-shim-runcpp-v1
 NS=k8s.io
 POD=cri-e2e-pod-$$
 APP=cri-e2e-app-$$
-# The pod's shim socket: grouped by the io.kubernetes.cri.sandbox-id annotation.
-POD_SOCKET=/run/containerd/s/$(printf %s "$DIR/containerd.sock/$NS/$POD" | sha256sum | cut -d ' ' -f 1)
 # Not ctr's default /k8s.io/<id>: a parent of our own, removed at the end.
 CGROUP_PARENT=runcpp-cri-e2e-$$
 
@@ -48,6 +47,9 @@ fail() {
 }
 note() { echo "-- $*"; }
 c() { ctr --address "$DIR/containerd.sock" -n "$NS" "$@"; }
+# The socket of a shim serving group ID (a pod's: its io.kubernetes.cri.sandbox-id).
+shim_socket() { echo "/run/containerd/s/$(printf %s "$DIR/containerd.sock/$NS/$1" | sha256sum | cut -d ' ' -f 1)"; }
+POD_SOCKET=$(shim_socket "$POD")
 
 cleanup() {
   local id
@@ -204,6 +206,16 @@ SH
   grep -q "^$shim_exe .*--root $DIR/runc-root/$NS .* create " "$DIR/runc.args" ||
     fail "the shim did not run 'create' through BinaryName with Root: $(cat "$DIR/runc.args")"
   note "runc Options reach the shim: BinaryName and Root used for $(wc -l < "$DIR/runc.args") runc calls"
+  # SystemdCgroup: runc gets --systemd-cgroup. Without systemd (this machine) and
+  # with a cgroupfs-style path, runc refuses the container before making anything.
+  if out=$(c run --rm --runtime io.containerd.runc.v2 --runc-binary "$DIR/runc-wrapper" --runc-systemd-cgroup \
+    --cgroup "$CGROUP_PARENT/sd" --fifo-dir "$DIR/fifo" "$CTRD_IMAGE" "cri-e2e-sd-$$" true 2>&1); then
+    fail "runc ran a container with --systemd-cgroup and cgroup path $CGROUP_PARENT/sd: '$out'"
+  fi
+  grep -q "^$shim_exe .*--systemd-cgroup create .*cri-e2e-sd-$$" "$DIR/runc.args" ||
+    fail "the shim did not pass SystemdCgroup to runc: $(cat "$DIR/runc.args")"
+  [[ -z $(c container ls -q) ]] || fail "containers left after the failed create: $(c container ls -q)"
+  note "SystemdCgroup reaches runc as --systemd-cgroup"
 }
 
 check_leftovers() {
@@ -212,7 +224,17 @@ check_leftovers() {
   [[ -z $x ]] || fail "runc containers left: $x"
   x=$(find /sys/fs/cgroup -mindepth 2 -maxdepth 2 -type d -name "$CGROUP_PARENT" -exec find {} -mindepth 1 -type d \;)
   [[ -z $x ]] || fail "cgroups left: $x"
-  [[ ! -e $POD_SOCKET ]] || fail "the pod's shim socket is left"
+  local i id
+  for ((i = 0; i < 50; i++)); do
+    [[ -z $(ctrd_shim_pids "$DIR") ]] && break
+    sleep 0.1
+  done
+  x=$(ctrd_shim_pids "$DIR")
+  [[ -z $x ]] || fail "shim processes left: $x"
+  for id in "$POD" "cri-e2e-opts-$$" "cri-e2e-sd-$$"; do
+    x=$(shim_socket "$id")
+    [[ ! -e $x ]] || fail "$id's shim socket $x is left"
+  done
   x=$(runc --root "$DIR/runc-root/$NS" list -q 2> /dev/null)
   [[ -z $x ]] || fail "runc containers left in the Root of the options: $x"
   x=$(awk -v d="$DIR/" 'index($2, d) == 1 { print $2 }' /proc/mounts)
