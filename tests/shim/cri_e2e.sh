@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # containerd's CRI plugin with runcpp as a runtime handler (docs/kubernetes.md),
 # under a private containerd (root, state, sockets and log in CRI_E2E_DIR; no CNI,
-# no network). One ctest test (label cri): it
+# no network). One ctest test, shim_cri (labels cri, shim-e2e): it
 #
 #   1. starts containerd with the CRI plugin enabled and docs/kubernetes.md's
 #      runtime entries: `runcpp` (runtime_type io.containerd.runcpp.v1, the default
@@ -59,6 +59,10 @@ cleanup() {
     c container rm "$id" > /dev/null 2>&1
   done
   ctrd_stop "$DIR"
+  # The containers of step 4, if it failed half-way: their runc root is under DIR.
+  for id in $(runc --root "$DIR/runc-root/$NS" list -q 2> /dev/null); do
+    runc --root "$DIR/runc-root/$NS" delete --force "$id"
+  done
   rm -rf "$DIR"
   rmdir /sys/fs/cgroup/*/"$CGROUP_PARENT" 2> /dev/null
 }
@@ -114,8 +118,8 @@ check_plugin() {
   [[ -z $errors ]] || fail "containerd logged errors: $errors"
 }
 
-# ctr runs with the runtime_type of the CRI config's `runcpp` entry.
-# crun_ ID TYPE [ctr run flags]: runs ID (container-type TYPE) of the pod detached.
+# crun_ ID TYPE [ctr run flags]: runs ID (container-type TYPE) of the pod detached,
+# with the runtime_type of the CRI config's `runcpp` entry.
 crun_() {
   local id=$1 type=$2 code=7
   shift 2
