@@ -7,6 +7,8 @@ runcpp_packages=(cmake g++ make ninja-build pkg-config libgtest-dev libgmock-dev
                  libprotobuf-dev protobuf-compiler golang-github-containerd-ttrpc-dev
                  golang-github-containerd-containerd-dev golang-github-containerd-cgroups-dev golang-github-gogo-protobuf-dev
                  golang-github-gogo-googleapis-dev containerd tmux
+                 # pgrep: scripts/lib/containerd.sh finds a private containerd's shims with it
+                 procps
                  # the runtime-spec JSON schema check of every config the tests write
                  python3 python3-jsonschema golang-github-opencontainers-specs-dev)
 
