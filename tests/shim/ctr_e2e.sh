@@ -13,7 +13,8 @@
 # there), SHIM_E2E_BIN (directory holding the shim binary, put first on
 # containerd's PATH), SHIM_E2E_RUNTIME (default io.containerd.runcpp.v1; the same
 # cases pass with Debian's io.containerd.runc.v2, which is how they were checked),
-# SHIM_E2E_UPDATE (the runcpp_shim_update tool, for the update case).
+# SHIM_E2E_UPDATE (the runcpp_shim_update tool, for the update case),
+# SHIM_E2E_RESTORE (the runcpp_shim_restore tool, for the checkpoint case).
 set -uo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -351,6 +352,35 @@ criu_refuses() {
   echo "criu check fails on this kernel: $(head -n 1 <<< "$out")"
 }
 
+# A restore that fails, on the socket of the shim running container $1 (ctr needs
+# a real checkpoint; SHIM_E2E_RESTORE sends what containerd sends for `ctr c
+# restore --live`): Create with an image that has runc's descriptors.json but no
+# criu files is CREATED with pid 0 and refuses exec; Start reaches criu, fails
+# naming it and leaves the task CREATED; Delete removes it.
+ckpt_restore_fails() {
+  local bundle=$DIR/state/io.containerd.runtime.v2.task/$NS/$1 id=e2e-ckpt-restore
+  local b=$DIR/$id out
+  [[ -x ${SHIM_E2E_RESTORE:-} ]] || fail "SHIM_E2E_RESTORE (runcpp_shim_restore) not set or not built"
+  mkdir -p "$b/image"
+  echo '["/dev/null","/dev/null","/dev/null"]' > "$b/image/descriptors.json"
+  # the running container's spec, on its mounted rootfs, in a cgroup of its own
+  /usr/bin/python3 - "$bundle" "$b" "$NS/$id" << 'EOF'
+import json, sys
+c = json.load(open(sys.argv[1] + "/config.json"))
+c["root"] = {"path": sys.argv[1] + "/rootfs"}
+c["linux"]["cgroupsPath"] = "/" + sys.argv[3]
+json.dump(c, open(sys.argv[2] + "/config.json", "w"))
+EOF
+  out=$("$SHIM_E2E_RESTORE" "$(< "$bundle/address")" "$id" "$b" "$b/image") || fail "restore calls: $out"
+  echo "$out"
+  rm -rf "$b"
+  grep -qx 'Create: 0 pid=0' <<< "$out" || fail "Create with a checkpoint did not answer pid 0"
+  [[ $(grep -c '^State: 0 pid=0 status=CREATED$' <<< "$out") == 2 ]] || fail "not CREATED (pid 0) before and after Start"
+  grep -q '^Exec: [1-9]' <<< "$out" || fail "exec accepted before the restore"
+  grep -q '^Start: [1-9].*criu' <<< "$out" || fail "the restore error does not name criu"
+  grep -qx 'Delete: 0 pid=0' <<< "$out" || fail "Delete after the failed restore"
+}
+
 # The container's counter file, read through an exec.
 ckpt_count() { c task exec --exec-id "cnt$1" "$2" cat /tmp/count; }
 
@@ -367,6 +397,7 @@ case_checkpoint() {
   pid=$(task_pid "$id")
   sleep 0.3
   before=$(ckpt_count 1 "$id") || fail "exec cat"
+  ckpt_restore_fails "$id"
   out=$(c container checkpoint --task "$id" "$ref" 2>&1)
   rc=$?
   echo "ctr said (rc $rc): $out"
