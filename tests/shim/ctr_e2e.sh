@@ -358,20 +358,21 @@ criu_refuses() {
 # criu files is CREATED with pid 0 and refuses exec; Start reaches criu, fails
 # naming it and leaves the task CREATED; Delete removes it.
 ckpt_restore_fails() {
-  local bundle=$DIR/state/io.containerd.runtime.v2.task/$NS/$1 id=e2e-ckpt-restore
-  local b=$DIR/$id out
+  # (not "id": the caller's EXIT trap removes its $id)
+  local bundle=$DIR/state/io.containerd.runtime.v2.task/$NS/$1 rid=e2e-ckpt-restore
+  local b=$DIR/$rid out
   [[ -x ${SHIM_E2E_RESTORE:-} ]] || fail "SHIM_E2E_RESTORE (runcpp_shim_restore) not set or not built"
   mkdir -p "$b/image"
   echo '["/dev/null","/dev/null","/dev/null"]' > "$b/image/descriptors.json"
   # the running container's spec, on its mounted rootfs, in a cgroup of its own
-  /usr/bin/python3 - "$bundle" "$b" "$NS/$id" << 'EOF'
+  /usr/bin/python3 - "$bundle" "$b" "$NS/$rid" << 'EOF'
 import json, sys
 c = json.load(open(sys.argv[1] + "/config.json"))
 c["root"] = {"path": sys.argv[1] + "/rootfs"}
 c["linux"]["cgroupsPath"] = "/" + sys.argv[3]
 json.dump(c, open(sys.argv[2] + "/config.json", "w"))
 EOF
-  out=$("$SHIM_E2E_RESTORE" "$(< "$bundle/address")" "$id" "$b" "$b/image") || fail "restore calls: $out"
+  out=$("$SHIM_E2E_RESTORE" "$(< "$bundle/address")" "$rid" "$b" "$b/image") || fail "restore calls: $out"
   echo "$out"
   rm -rf "$b"
   grep -qx 'Create: 0 pid=0' <<< "$out" || fail "Create with a checkpoint did not answer pid 0"
