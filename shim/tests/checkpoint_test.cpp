@@ -122,7 +122,7 @@ TEST(ShimCriu, CriuPathBecomesRuncsGlobalFlag) {
   EXPECT_EQ(criu_flags(opts), (std::vector<std::string>{"--criu", "/opt/criu/bin/criu"}));
 }
 
-class ShimFinishCheckpoint : public ::testing::Test {
+class shim_finish_checkpoint : public ::testing::Test {
  protected:
   void SetUp() override {
     char tmpl[] = "/tmp/runcpp-shim-ckpt-XXXXXX";
@@ -139,7 +139,7 @@ class ShimFinishCheckpoint : public ::testing::Test {
   fs::path dir_;
 };
 
-TEST_F(ShimFinishCheckpoint, FailureKeepsCriusLogAndSaysWhere) {
+TEST_F(shim_finish_checkpoint, FailureKeepsCriusLogAndSaysWhere) {
   const std::string record = "criu failed: type DUMP errno 0\nlog file: /x/dump.log";
   runcpp::result<void> failed = runcpp::error(errc::command_failed, record).with_runtime_message(record);
   EXPECT_EQ(finish_checkpoint(own(), dir_, failed),
@@ -154,7 +154,7 @@ TEST_F(ShimFinishCheckpoint, FailureKeepsCriusLogAndSaysWhere) {
             "runc was killed by signal 9 path= " + (dir_ / "criu-dump.log").string());
 }
 
-TEST_F(ShimFinishCheckpoint, SuccessSaysNothingAndKeepsANamedWorkPath) {
+TEST_F(shim_finish_checkpoint, SuccessSaysNothingAndKeepsANamedWorkPath) {
   CheckpointOptions o;
   o.set_work_path((dir_ / "work" / "criu-work").string());
   auto p = plan_checkpoint(request("/img", &o), dir_ / "work");

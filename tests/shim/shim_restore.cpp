@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include <runcpp/ttrpc/client.hpp>
 #include <runcpp/ttrpc/loop.hpp>
@@ -41,6 +42,12 @@ struct shim {
   }
 };
 
+// containerd's address file holds "unix://<path>".
+std::string socket_path(std::string_view address) {
+  if (address.starts_with("unix://")) address.remove_prefix(7);
+  return std::string(address);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -48,11 +55,9 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "usage: shim_restore SOCKET ID BUNDLE CHECKPOINT_DIR\n");
     return 2;
   }
-  std::string socket = argv[1];
-  if (socket.starts_with("unix://")) socket.erase(0, 7);
   const std::string id = argv[2];
   auto l = runcpp::ttrpc::loop::create();
-  runcpp::ttrpc::client cl(*l, socket);
+  runcpp::ttrpc::client cl(*l, socket_path(argv[1]));
   shim s{*l, cl};
 
   task::CreateTaskRequest create;
