@@ -396,7 +396,7 @@ case_checkpoint() {
   wait_status "$id" RUNNING
   local pid before out rc
   pid=$(task_pid "$id")
-  sleep 0.3
+  sleep 1
   before=$(ckpt_count 1 "$id") || fail "exec cat"
   ckpt_restore_fails "$id"
   out=$(c container checkpoint --task "$id" "$ref" 2>&1)
@@ -421,10 +421,10 @@ case_checkpoint() {
   remove "$id"
   c container restore --live "$ref" > /dev/null &
   wait_status "$id" RUNNING
-  sleep 0.3
+  # A fresh start would count from 1 again: at least $before is the shell's memory.
   local restored
   restored=$(ckpt_count 3 "$id") || fail "exec cat after the restore"
-  ((restored > before)) || fail "the counter did not survive the restore: $before then $restored"
+  ((restored >= before)) || fail "the counter did not survive the restore: $before then $restored"
   remove "$id"
   wait
   c image rm "$ref" > /dev/null || fail "image rm"
