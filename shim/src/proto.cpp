@@ -17,4 +17,11 @@ std::string encode_delete_response(int pid, std::uint32_t exit_status,
   return r.SerializeAsString();
 }
 
+bool type_is(const google::protobuf::Any& any, std::string_view name) {
+  std::string_view url = any.type_url();
+  if (!url.ends_with(name)) return false;
+  url.remove_suffix(name.size());
+  return url.empty() || url.ends_with('/');
+}
+
 }  // namespace runcpp::shim

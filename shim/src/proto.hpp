@@ -27,6 +27,10 @@ void set_timestamp(google::protobuf::Timestamp& ts, std::chrono::system_clock::t
 std::string encode_delete_response(int pid, std::uint32_t exit_status,
                                    std::chrono::system_clock::time_point at);
 
+/// Whether `any` holds message `name`: type_url is the name, or ends in "/<name>"
+/// (containerd sends bare names; type.googleapis.com/ prefixes are accepted too).
+bool type_is(const google::protobuf::Any& any, std::string_view name);
+
 /// An Any whose type_url is the message's full name without any prefix (containerd's typeurl).
 template <class Message>
 google::protobuf::Any pack(const Message& m) {

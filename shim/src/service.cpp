@@ -8,6 +8,7 @@
 #include <runcpp/pid_file.hpp>
 
 #include "bundle.hpp"
+#include "checkpoint.hpp"
 #include "metrics.hpp"
 #include "mounts.hpp"
 
@@ -34,6 +35,8 @@ struct task_service::container {
   bool rootfs_mounted = false;
   bool kill_all_on_exit = true;
   bool killed_all = false;
+  /// Created from a checkpoint (Go: createdCheckpointState): Start runs runc restore.
+  std::optional<runcpp::restore_options> restore;
 };
 
 namespace {
@@ -77,11 +80,6 @@ void reply(ttrpc::responder& r, const Message& m) {
 
 void reply_empty(ttrpc::responder& r) { reply(r, google::protobuf::Empty{}); }
 
-bool type_is(const google::protobuf::Any& any, std::string_view name) {
-  std::string_view url = any.type_url();
-  return url == name || url.ends_with("/" + std::string(name));
-}
-
 // runc's binary and --root from CreateTaskRequest.options (containerd.runc.v1.Options).
 runtime_choice choose_runtime(const google::protobuf::Any& options, const std::string& default_root,
                               ::containerd::runc::v1::Options& parsed) {
@@ -92,13 +90,15 @@ runtime_choice choose_runtime(const google::protobuf::Any& options, const std::s
   return c;
 }
 
-runcpp::client make_client(const runtime_choice& rt, const std::filesystem::path& bundle, bool systemd,
+runcpp::client make_client(const runtime_choice& rt, const std::filesystem::path& bundle,
+                           const ::containerd::runc::v1::Options& opts,
                            std::shared_ptr<runcpp::reaper> reaper) {
   return runcpp::client({.command = rt.command,
                          .root = rt.root,
                          .log = bundle / "log.json",
                          .log_format = runcpp::log_format::json,
-                         .systemd_cgroup = systemd,
+                         .systemd_cgroup = opts.systemd_cgroup(),
+                         .extra_args = criu_flags(opts),
                          .monitor = std::move(reaper)});
 }
 
@@ -136,6 +136,7 @@ void task_service::register_on(ttrpc::server& s) {
       {"Shutdown", &task_service::shutdown},
       {"Stats", &task_service::stats},
       {"Update", &task_service::update},
+      {"Checkpoint", &task_service::checkpoint},
   };
   for (const auto& [name, h] : methods) {
     s.add("containerd.task.v2.Task", name,
@@ -181,13 +182,11 @@ void task_service::create(std::string_view payload, ttrpc::responder& r) {
   if (!parse(req, payload, r)) return;
   if (find(req.id()))
     return r.fail(fail(ttrpc::code::already_exists, "container " + req.id() + " already exists"));
-  if (!req.checkpoint().empty()) return r.fail(fail(ttrpc::code::unimplemented, "restore from a checkpoint"));
   const std::filesystem::path bundle = req.bundle();
   ::containerd::runc::v1::Options opts;
   const runtime_choice rt = choose_runtime(req.options(), cfg_.runc_root, opts);
   if (auto e = write_runtime_choice(bundle, rt); !e.empty()) return r.fail(fail(ttrpc::code::internal, e));
-  auto c =
-      std::make_unique<container>(req.id(), bundle, make_client(rt, bundle, opts.systemd_cgroup(), reaper_));
+  auto c = std::make_unique<container>(req.id(), bundle, make_client(rt, bundle, opts, reaper_));
   c->kill_all_on_exit = kill_all_on_exit(bundle);
   std::vector<mount_spec> mounts;
   for (const auto& m : req.rootfs())
@@ -202,26 +201,20 @@ void task_service::create(std::string_view payload, ttrpc::responder& r) {
     r.fail(std::move(st));
   };
   if (auto e = c->init.io.open(paths_of(req)); !e.empty()) return undo(fail(ttrpc::code::internal, e));
-  auto created = c->runc.create(req.id(), bundle,
-                                {.io = c->init.io.runc_io(),
-                                 .pid_file = bundle / "init.pid",
-                                 .console_socket = c->init.io.console_socket(),
-                                 .no_pivot = opts.no_pivot_root(),
-                                 .no_new_keyring = opts.no_new_keyring()});
-  if (!created) return undo(runc_failure("create", created.error()));
-  auto pid = runcpp::read_pid_file(bundle / "init.pid");
-  const process_key key{req.id(), ""};
-  std::string io_error = pid ? c->init.io.started(loop_,
-                                                  [this, key] {
-                                                    ledger_.io_drained(key);
-                                                    report_exits();
-                                                  })
-                             : "pid file: " + pid.error().message();
-  if (!io_error.empty()) {
-    (void)c->runc.remove(req.id(), {.force = true});
-    return undo(fail(ttrpc::code::internal, io_error));
+  int pid = 0;  // a checkpoint's init has none until Start restores it
+  if (!req.checkpoint().empty()) {
+    c->restore = plan_restore(req.checkpoint(), bundle, opts);
+  } else {
+    auto created = c->runc.create(req.id(), bundle,
+                                  {.io = c->init.io.runc_io(),
+                                   .pid_file = bundle / "init.pid",
+                                   .console_socket = c->init.io.console_socket(),
+                                   .no_pivot = opts.no_pivot_root(),
+                                   .no_new_keyring = opts.no_new_keyring()});
+    if (!created) return undo(runc_failure("create", created.error()));
+    if (auto st = attach_init(*c); !st.ok()) return undo(std::move(st));
+    pid = ledger_.pid({req.id(), ""});
   }
-  ledger_.track(key, *pid, c->init.io.copies_output());
 
   events::TaskCreate ev;
   ev.set_container_id(req.id());
@@ -232,12 +225,12 @@ void task_service::create(std::string_view payload, ttrpc::responder& r) {
   io->set_stdout(req.stdout());
   io->set_stderr(req.stderr());
   io->set_terminal(req.terminal());
-  ev.set_pid(static_cast<std::uint32_t>(*pid));
+  ev.set_pid(static_cast<std::uint32_t>(pid));
   pub_.publish("/tasks/create", ev);
   containers_.emplace(req.id(), std::move(c));
 
   task::CreateTaskResponse resp;
-  resp.set_pid(static_cast<std::uint32_t>(*pid));
+  resp.set_pid(static_cast<std::uint32_t>(pid));
   reply(r, resp);
 }
 
@@ -249,7 +242,11 @@ void task_service::start(std::string_view payload, ttrpc::responder& r) {
   container& c = *find(req.id());
   if (p->started) return r.fail(fail(ttrpc::code::failed_precondition, "process already started"));
   if (!req.exec_id().empty()) return start_exec(c, *p, r);
-  if (auto s = c.runc.start(req.id()); !s) return r.fail(runc_failure("start", s.error()));
+  if (c.restore) {
+    if (auto st = restore_init(c); !st.ok()) return r.fail(std::move(st));
+  } else if (auto s = c.runc.start(req.id()); !s) {
+    return r.fail(runc_failure("start", s.error()));
+  }
   p->started = true;
   const auto pid = static_cast<std::uint32_t>(ledger_.pid({req.id(), ""}));
   events::TaskStart ev;
@@ -259,6 +256,35 @@ void task_service::start(std::string_view payload, ttrpc::responder& r) {
   task::StartResponse resp;
   resp.set_pid(pid);
   reply(r, resp);
+}
+
+ttrpc::status task_service::attach_init(container& c) {
+  auto pid = runcpp::read_pid_file(c.bundle / "init.pid");
+  const process_key key{c.id, ""};
+  std::string io_error = pid ? c.init.io.started(loop_,
+                                                 [this, key] {
+                                                   ledger_.io_drained(key);
+                                                   report_exits();
+                                                 })
+                             : "pid file: " + pid.error().message();
+  if (!io_error.empty()) {
+    (void)c.runc.remove(c.id, {.force = true});
+    return fail(ttrpc::code::internal, io_error);
+  }
+  ledger_.track(key, *pid, c.init.io.copies_output());
+  return {};
+}
+
+ttrpc::status task_service::restore_init(container& c) {
+  runcpp::restore_options opts = *c.restore;
+  opts.io = c.init.io.runc_io();
+  opts.console_socket = c.init.io.console_socket();
+  if (auto restored = c.runc.restore(c.id, c.bundle, opts); !restored) {
+    return runc_failure("restore", restored.error());
+  }
+  if (auto st = attach_init(c); !st.ok()) return st;
+  c.restore.reset();
+  return {};
 }
 
 void task_service::start_exec(container& c, process& p, ttrpc::responder& r) {
@@ -309,6 +335,7 @@ void task_service::exec(std::string_view payload, ttrpc::responder& r) {
   if (ledger_.init_exited(c->id)) {
     return r.fail(fail(ttrpc::code::failed_precondition, "container " + c->id + " init process has exited"));
   }
+  if (c->restore) return r.fail(fail(ttrpc::code::failed_precondition, "cannot exec in a created state"));
   auto spec = runcpp::spec::parse_process_json(req.spec().value());
   if (!spec) return r.fail(fail(ttrpc::code::invalid_argument, "exec spec: " + spec.error().message()));
   auto p = std::make_unique<process>();
@@ -533,6 +560,26 @@ void task_service::update(std::string_view payload, ttrpc::responder& r) {
     return r.fail(fail(ttrpc::code::invalid_argument, "update resources: " + resources.error().message()));
   }
   if (auto u = c->runc.update(c->id, *resources); !u) return r.fail(runc_failure("update", u.error()));
+  reply_empty(r);
+}
+
+void task_service::checkpoint(std::string_view payload, ttrpc::responder& r) {
+  task::CheckpointTaskRequest req;
+  if (!parse(req, payload, r)) return;
+  container* c = find(req.id());
+  if (!c) return r.fail(fail(ttrpc::code::not_found, "container " + req.id() + " not found"));
+  // The Go shim's init states refuse these two.
+  if (!c->init.started) {
+    return r.fail(fail(ttrpc::code::failed_precondition, "cannot checkpoint a task in created state"));
+  }
+  if (ledger_.init_exited(c->id)) {
+    return r.fail(fail(ttrpc::code::failed_precondition, "cannot checkpoint a stopped container"));
+  }
+  auto plan = plan_checkpoint(req, c->bundle / "work");
+  if (!plan) return r.fail(fail(ttrpc::code::invalid_argument, plan.error().message()));
+  auto done = c->runc.checkpoint(c->id, plan->options);
+  std::string why = finish_checkpoint(*plan, c->bundle, done);
+  if (!done) return r.fail(fail(code_of(done.error()), "OCI runtime checkpoint failed: " + why));
   reply_empty(r);
 }
 

@@ -2,9 +2,9 @@
 // thread; runc calls (create, start, exec, kill, delete, pause, resume, ps)
 // block it for as long as runc runs (tens of ms), which is what the Go shim's
 // callers see too: there is no thread per request. Wait keeps its responder
-// until the exit is reported. Stats and Update call runc too (`runc events
-// --stats`, `runc update`). Checkpoint is not registered: the server answers it
-// Unimplemented.
+// until the exit is reported. Stats, Update and Checkpoint call runc too (`runc
+// events --stats`, `runc update`, `runc checkpoint`); a Create with a checkpoint
+// runs no runc until Start, which is `runc restore --detach`.
 #pragma once
 
 #include <cstdint>
@@ -67,11 +67,18 @@ class task_service {
   void shutdown(std::string_view payload, ttrpc::responder& r);
   void stats(std::string_view payload, ttrpc::responder& r);
   void update(std::string_view payload, ttrpc::responder& r);
+  void checkpoint(std::string_view payload, ttrpc::responder& r);
 
   container* find(const std::string& id);
   process* find(const std::string& id, const std::string& exec_id, ttrpc::responder& r);
   process* lookup(const process_key& key);
   void start_exec(container& c, process& p, ttrpc::responder& r);
+  /// The init runs (after runc create or restore): reads its pid file, starts its
+  /// stdio, tracks its exit (ledger_.pid() then has the pid). On failure the
+  /// runc container is removed.
+  ttrpc::status attach_init(container& c);
+  /// Start of a container created from a checkpoint: runc restore, then attach_init().
+  ttrpc::status restore_init(container& c);
   void report_exits();
   void report(const reported_exit& e);
   void kill_all_after_init_exit();
