@@ -342,6 +342,53 @@ case_group() {
   fail "the group's shim $shim still runs after its last task was deleted"
 }
 
+# --log-uri file://: stdout and stderr appended to the file; its directory is created.
+# (The container sleeps before it exits: containerd 1.6.20's Go shim closes the
+# shared file when stdout ends, losing stderr output not copied by then.)
+case_log_file() {
+  local d=$DIR/logs-file/sub out
+  mkdir -p "$DIR/logs-file"
+  out=$(crun_ --rm --log-uri "file://$d/c.log" "$IMG" e2e-logfile sh -c 'echo to-stdout; echo to-stderr >&2; sleep 0.3; exit 4')
+  local rc=$?
+  ((rc == 4)) || fail "ctr run exited $rc, expected 4"
+  [[ -z $out ]] || fail "ctr printed '$out'"
+  [[ -f $d/c.log ]] || fail "no $d/c.log"
+  [[ $(sort "$d/c.log" | tr '\n' ' ') == "to-stderr to-stdout " ]] || fail "log file: '$(cat "$d/c.log")'"
+  [[ $(stat -c %a "$d" "$d/c.log" | tr '\n' ' ') == "755 644 " ]] || fail "modes $(stat -c %a "$d" "$d/c.log")"
+  # Appended, not truncated.
+  crun_ --rm --log-uri "file://$d/c.log" "$IMG" e2e-logfile echo again || fail "second run"
+  [[ $(wc -l < "$d/c.log") == 3 && $(tail -n 1 "$d/c.log") == again ]] || fail "after the second run: '$(cat "$d/c.log")'"
+  rm -rf "$DIR/logs-file"
+}
+
+# --log-uri binary://: the logging program (tests/shim/log_binary.sh) gets stdout
+# as fd 3, stderr as fd 4, the query as arguments, CONTAINER_ID and
+# CONTAINER_NAMESPACE as its whole environment, and Delete waits for its exit.
+case_log_binary() {
+  local d=$DIR/logs-bin
+  rm -rf "$d"
+  mkdir -p "$d"
+  trap 'remove e2e-logbin e2e-logbin-missing; rm -rf "$d"' EXIT
+  crun_ --rm --log-uri "binary://$here/log_binary.sh?dir=$d&tag=hello" "$IMG" e2e-logbin \
+    sh -c 'echo to-stdout; echo to-stderr >&2' || fail "ctr run exited $?"
+  [[ -f $d/done ]] || fail "ctr run returned before the logging program finished"
+  [[ $(cat "$d/stdout") == to-stdout ]] || fail "stdout: '$(cat "$d/stdout")'"
+  [[ $(cat "$d/stderr") == to-stderr ]] || fail "stderr: '$(cat "$d/stderr")'"
+  # Go passes the query's keys in its (random) map order: each key, then its value.
+  local args
+  args=$(cat "$d/args")
+  [[ $args == "dir $d tag hello" || $args == "tag hello dir $d" ]] || fail "args: '$args'"
+  [[ $(cat "$d/env") == $'CONTAINER_ID=e2e-logbin\nCONTAINER_NAMESPACE='"$NS" ]] || fail "env: '$(cat "$d/env")'"
+  # A program that cannot be started fails the task's creation.
+  if crun_ --rm --log-uri "binary:///nonexistent/logger" "$IMG" e2e-logbin-missing true 2> "$d/err"; then
+    fail "ctr run with a missing logging program succeeded"
+  fi
+  grep -q "failed to start binary process" "$d/err" || fail "error: '$(cat "$d/err")'"
+  trap - EXIT
+  remove e2e-logbin-missing
+  rm -rf "$d"
+}
+
 do_setup() {
   # a previous run's leftovers
   if [[ -f $DIR/containerd.pid ]]; then
