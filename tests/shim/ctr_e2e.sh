@@ -368,7 +368,7 @@ case_log_binary() {
   local d=$DIR/logs-bin
   rm -rf "$d"
   mkdir -p "$d"
-  trap 'remove e2e-logbin e2e-logbin-missing; rm -rf "$d"' EXIT
+  trap 'remove e2e-logbin e2e-logbin-exec e2e-logbin-missing; rm -rf "$d"' EXIT
   crun_ --rm --log-uri "binary://$here/log_binary.sh?dir=$d&tag=hello" "$IMG" e2e-logbin \
     sh -c 'echo to-stdout; echo to-stderr >&2' || fail "ctr run exited $?"
   [[ -f $d/done ]] || fail "ctr run returned before the logging program finished"
@@ -379,6 +379,23 @@ case_log_binary() {
   args=$(cat "$d/args")
   [[ $args == "dir $d tag hello" || $args == "tag hello dir $d" ]] || fail "args: '$args'"
   [[ $(cat "$d/env") == $'CONTAINER_ID=e2e-logbin\nCONTAINER_NAMESPACE='"$NS" ]] || fail "env: '$(cat "$d/env")'"
+  [[ $(awk '$9 >= 3 && $9 <= 5 { printf "%s ", substr($11, 1, 5) }' "$d/fds") == "pipe: pipe: pipe: " ]] ||
+    fail "fds 3-5 of the logging program: $(cat "$d/fds")"
+  # No other fd (the shell's own aside: its script, copies of /dev/null). Not checked
+  # with the Go shim: it passes on fds it inherited itself (a pipe of whoever started
+  # containerd, seen here as fd 251).
+  local extra
+  extra=$(awk '$9 ~ /^[0-9]+$/ && $9 > 5 && $11 != "/dev/null" && $11 !~ /log_binary\.sh$/ { print $9 " -> " $11 }' "$d/fds")
+  [[ -z $extra || $RUNTIME != io.containerd.runcpp.v1 ]] || fail "the logging program got other fds: $extra"
+  # An exec's logging program gets the exec id as CONTAINER_ID (as from the Go shim).
+  local e=$d/exec
+  mkdir -p "$e"
+  crun_ -d "$IMG" e2e-logbin-exec sleep 1000 || fail "run -d"
+  c task exec --exec-id logx --log-uri "binary://$here/log_binary.sh?dir=$e" e2e-logbin-exec \
+    sh -c 'echo exec-out' || fail "exec exited $?"
+  [[ -f $e/done && $(cat "$e/stdout") == exec-out ]] || fail "exec logging: '$(cat "$e/stdout" 2>&1)'"
+  [[ $(cat "$e/env") == $'CONTAINER_ID=logx\nCONTAINER_NAMESPACE='"$NS" ]] || fail "exec env: '$(cat "$e/env")'"
+  remove e2e-logbin-exec
   # A program that cannot be started fails the task's creation.
   if crun_ --rm --log-uri "binary:///nonexistent/logger" "$IMG" e2e-logbin-missing true 2> "$d/err"; then
     fail "ctr run with a missing logging program succeeded"
