@@ -47,8 +47,8 @@ struct reported_exit {
 
 class exit_ledger {
  public:
-  /// `max_unclaimed`: how many exits of unknown pids are kept (runc's own
-  /// processes end up here too; the oldest are dropped first).
+  /// `max_unclaimed`: how many exits of unknown pids are kept (orphans that
+  /// are no tracked process; the oldest are dropped first).
   explicit exit_ledger(std::size_t max_unclaimed = 256) : max_unclaimed_(max_unclaimed) {}
 
   /// `key` now runs as `pid` (init after runc create, exec after runc exec).

@@ -102,6 +102,14 @@ runcpp::client make_client(const runtime_choice& rt, const std::filesystem::path
                          .monitor = std::move(reaper)});
 }
 
+// Delete is answered once the process's logging program (binary://) exited, as by the Go shim.
+void reply_after_release(ttrpc::loop& l, process_stdio& io, ttrpc::responder& r,
+                         const task::DeleteResponse& resp) {
+  io.release(l, [rr = std::make_shared<ttrpc::responder>(std::move(r)), payload = resp.SerializeAsString()] {
+    rr->reply(payload);
+  });
+}
+
 stdio_paths paths_of(const auto& req) {
   return {.in = req.stdin(), .out = req.stdout(), .err = req.stderr(), .terminal = req.terminal()};
 }
@@ -111,7 +119,9 @@ stdio_paths paths_of(const auto& req) {
 task_service::task_service(ttrpc::loop& l, publisher& pub, std::shared_ptr<runcpp::reaper> reaper,
                            service_config cfg)
     : loop_(l), pub_(pub), reaper_(std::move(reaper)), cfg_(std::move(cfg)) {
-  auto sub = reaper_->subscribe();
+  // Not the exits of runcpp's runc calls nor of logging programs (both started
+  // with reaper::start): a stale exit must never be claimed by a reused pid.
+  auto sub = reaper_->subscribe({.filter = runcpp::exit_filter::foreign});
   if (!sub) throw std::runtime_error("reaper subscription: " + sub.error().message());
   sub_ = std::move(*sub);
 }
@@ -200,7 +210,8 @@ void task_service::create(std::string_view payload, ttrpc::responder& r) {
     if (c->rootfs_mounted) unmount_all(bundle / "rootfs");
     r.fail(std::move(st));
   };
-  if (auto e = c->init.io.open(paths_of(req)); !e.empty()) return undo(fail(ttrpc::code::internal, e));
+  if (auto e = c->init.io.open(paths_of(req), *reaper_, {req.id(), cfg_.ns}); !e.empty())
+    return undo(fail(ttrpc::code::internal, e));
   int pid = 0;  // a checkpoint's init has none until Start restores it
   if (!req.checkpoint().empty()) {
     c->restore = plan_restore(req.checkpoint(), bundle, opts);
@@ -342,7 +353,8 @@ void task_service::exec(std::string_view payload, ttrpc::responder& r) {
   p->exec_id = req.exec_id();
   p->spec = std::move(*spec);
   p->spec->terminal = req.terminal();
-  if (auto e = p->io.open(paths_of(req)); !e.empty()) return r.fail(fail(ttrpc::code::internal, e));
+  if (auto e = p->io.open(paths_of(req), *reaper_, {req.exec_id(), cfg_.ns}); !e.empty())
+    return r.fail(fail(ttrpc::code::internal, e));
   c->execs.emplace(req.exec_id(), std::move(p));
   events::TaskExecAdded ev;
   ev.set_container_id(c->id);
@@ -449,8 +461,9 @@ void task_service::remove(std::string_view payload, ttrpc::responder& r) {
   for (auto& w : p->waiters) reply(w, waited);
   if (!key.is_init()) {
     ledger_.forget(key);
+    reply_after_release(loop_, p->io, r, resp);
     c.execs.erase(req.exec_id());
-    return reply(r, resp);
+    return;
   }
   if (auto d = c.runc.remove(c.id, {.force = !p->started});
       !d && d.error().code() != runcpp::errc::not_found) {
@@ -466,8 +479,8 @@ void task_service::remove(std::string_view payload, ttrpc::responder& r) {
   pub_.publish("/tasks/delete", ev);
   for (const auto& [exec_id, unused] : c.execs) ledger_.forget({c.id, exec_id});
   ledger_.forget(key);
+  reply_after_release(loop_, c.init.io, r, resp);
   containers_.erase(c.id);
-  reply(r, resp);
 }
 
 void task_service::resize_pty(std::string_view payload, ttrpc::responder& r) {

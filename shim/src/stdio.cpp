@@ -1,10 +1,12 @@
 #include "stdio.hpp"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
 
 namespace runcpp::shim {
 namespace {
@@ -18,7 +20,7 @@ std::string errno_text(std::string_view what, const std::string& path) {
 // made blocking again for the container.
 std::string open_output(const std::string& path, unique_fd& write_end, unique_fd& keep) {
   if (path.empty()) return {};
-  if (path.find("://") != std::string::npos) return "unsupported stdio URI " + path + " (only fifo paths)";
+  if (path.find("://") != std::string::npos) return "unsupported stdio URI " + path;
   keep.reset(::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC));
   if (!keep) return errno_text("open", path);
   write_end.reset(::open(path.c_str(), O_WRONLY | O_NONBLOCK | O_CLOEXEC));
@@ -28,10 +30,38 @@ std::string open_output(const std::string& path, unique_fd& write_end, unique_fd
   return {};
 }
 
+bool make_pipe(unique_fd& read_end, unique_fd& write_end) {
+  int p[2];
+  if (::pipe2(p, O_CLOEXEC) != 0) return false;
+  read_end.reset(p[0]);
+  write_end.reset(p[1]);
+  return true;
+}
+
+unique_fd duplicate(const unique_fd& fd) { return unique_fd(::fcntl(fd.get(), F_DUPFD_CLOEXEC, 3)); }
+
+// mkdir -p with the Go shim's mode (os.MkdirAll(dir, 0755)).
+std::string make_directories(const std::filesystem::path& dir) {
+  if (dir.empty() || dir == dir.root_path()) return {};
+  struct stat st {};
+  if (::stat(dir.c_str(), &st) == 0)
+    return S_ISDIR(st.st_mode) ? std::string{} : "not a directory: " + dir.string();
+  if (auto e = make_directories(dir.parent_path()); !e.empty()) return e;
+  if (::mkdir(dir.c_str(), 0755) != 0 && errno != EEXIST) return errno_text("mkdir", dir.string());
+  return {};
+}
+
 }  // namespace
 
-std::string process_stdio::open(const stdio_paths& paths) {
+std::string process_stdio::open(const stdio_paths& paths, process_monitor& spawner,
+                                const logger_identity& who) {
   paths_ = paths;
+  stdio_uri uri;
+  if (auto e = parse_stdio_uri(paths.out, uri); !e.empty()) return e;
+  if (uri.scheme != stdio_scheme::fifo && paths.terminal)
+    return "a terminal with the stdio URI " + paths.out + " is not supported";
+  // As the Go shim: the logging program gets stdout and stderr, nobody feeds stdin.
+  if (uri.scheme == stdio_scheme::binary) return binary_logger::start(spawner, uri, who, logger_);
   if (!paths.in.empty()) {
     in_fifo_.reset(::open(paths.in.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC));
     if (!in_fifo_) return errno_text("open", paths.in);
@@ -41,31 +71,47 @@ std::string process_stdio::open(const stdio_paths& paths) {
     if (!sock) return "console socket: " + sock.error().message();
     console_socket_ = std::move(*sock);
     if (paths.out.empty()) return {};
+    output_copies_ = 1;
     // The copy from the master writes here; the kept read end makes the open non-blocking.
     return open_output(paths.out, out_write_, out_keep_);
   }
   if (!paths.in.empty()) {
-    int p[2];
-    if (::pipe2(p, O_CLOEXEC) != 0) return errno_text("pipe2", "stdin");
-    in_pipe_read_.reset(p[0]);
-    in_pipe_write_.reset(p[1]);
+    if (!make_pipe(in_pipe_read_, in_pipe_write_)) return errno_text("pipe2", "stdin");
   }
+  if (uri.scheme == stdio_scheme::file) return open_file(uri.path);
   if (auto e = open_output(paths.out, out_write_, out_keep_); !e.empty()) return e;
   return open_output(paths.err, err_write_, err_keep_);
 }
 
+// file://: the Go shim creates the directory (0755) and the file (0644), then
+// copies stdout, and stderr when the request has one, into it in append mode.
+std::string process_stdio::open_file(const std::string& path) {
+  if (auto e = make_directories(std::filesystem::path(path).parent_path()); !e.empty()) return e;
+  file_.reset(::open(path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644));
+  if (!file_) return errno_text("open", path);
+  if (!make_pipe(out_read_, out_write_)) return errno_text("pipe2", "stdout");
+  output_copies_ = 1;
+  if (paths_.err.empty()) return {};
+  if (!make_pipe(err_read_, err_write_)) return errno_text("pipe2", "stderr");
+  output_copies_ = 2;
+  return {};
+}
+
 std::shared_ptr<runcpp::io> process_stdio::runc_io() const {
   if (paths_.terminal) return runcpp::null_io();
+  if (logger_) return runcpp::fd_io(-1, logger_->stdout_fd(), logger_->stderr_fd());
   return runcpp::fd_io(in_pipe_read_.get(), out_write_.get(), err_write_.get());
 }
 
 std::string process_stdio::started(ttrpc::loop& l, std::function<void()> on_output_end) {
   in_pipe_read_.reset();
   err_write_.reset();
+  if (logger_) logger_->close_container_ends();
   if (!paths_.terminal) {
     out_write_.reset();
     if (in_fifo_)
       in_pump_ = std::make_unique<pump>(l, std::move(in_fifo_), std::move(in_pipe_write_), nullptr);
+    if (file_) start_file_copies(l, std::move(on_output_end));
     return {};
   }
   auto c =
@@ -84,14 +130,37 @@ std::string process_stdio::started(ttrpc::loop& l, std::function<void()> on_outp
   return {};
 }
 
+// Both copies share `on_output_end`: it runs when the last one ended.
+void process_stdio::start_file_copies(ttrpc::loop& l, std::function<void()> on_output_end) {
+  auto left = std::make_shared<int>(output_copies_);
+  auto one_ended = [left, on_output_end = std::move(on_output_end)] {
+    if (--*left == 0 && on_output_end) on_output_end();
+  };
+  out_pump_ = std::make_unique<pump>(l, std::move(out_read_), duplicate(file_), one_ended);
+  if (err_read_) err_pump_ = std::make_unique<pump>(l, std::move(err_read_), duplicate(file_), one_ended);
+  file_.reset();
+}
+
 void process_stdio::close() noexcept {
   in_pump_.reset();
   out_pump_.reset();
+  err_pump_.reset();
   console_.reset();
   console_socket_.reset();
-  for (unique_fd* fd :
-       {&out_write_, &err_write_, &out_keep_, &err_keep_, &in_fifo_, &in_pipe_read_, &in_pipe_write_}) {
+  logger_.reset();
+  for (unique_fd* fd : {&out_write_, &err_write_, &out_keep_, &err_keep_, &in_fifo_, &in_pipe_read_,
+                        &in_pipe_write_, &out_read_, &err_read_, &file_}) {
     fd->reset();
+  }
+}
+
+void process_stdio::release(ttrpc::loop& l, std::function<void()> done) {
+  auto logger = std::move(logger_);
+  close();
+  if (logger) {
+    logger->stop(l, std::move(done));
+  } else if (done) {
+    done();
   }
 }
 

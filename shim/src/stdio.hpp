@@ -1,5 +1,5 @@
 // A container process's stdio as containerd hands it over: paths of fifos the
-// client (ctr, CRI) created, or a terminal.
+// client (ctr, CRI) created, a terminal, or a log URI in stdout (log_uri.hpp).
 //  - stdout/stderr fifos: opened for writing and given to runc (and so to the
 //    container) as they are, no copy; a read end is kept open so that the
 //    container never gets EPIPE when the client goes away (the Go shim does the same).
@@ -7,6 +7,11 @@
 //    whose read end is the container's stdin; EOF on the fifo or CloseIO closes it.
 //  - terminal: runc sends the pty master over a console socket; one pump copies
 //    the master to the stdout fifo, another the stdin fifo to the master.
+//  - `binary://`: a logging program gets the container's stdout and stderr
+//    pipes (binary_logger.hpp); the container's stdin is /dev/null.
+//  - `file://`: the file (and its directory, 0755) is created (0644) if needed,
+//    and the loop appends the container's stdout and stderr pipes to it; stdin
+//    as for fifos. Both as containerd's Go shim; a terminal with a URI is refused.
 #pragma once
 
 #include <functional>
@@ -19,6 +24,8 @@
 #include <runcpp/socket.hpp>
 #include <runcpp/ttrpc/loop.hpp>
 
+#include "binary_logger.hpp"
+#include "log_uri.hpp"
 #include "pump.hpp"
 
 namespace runcpp::shim {
@@ -31,24 +38,30 @@ struct stdio_paths {
 
 class process_stdio {
  public:
-  /// Opens the fifos (and the console socket for a terminal). Returns "" or the
-  /// one-line reason. Blocks only on opening files the client already created.
-  std::string open(const stdio_paths& paths);
+  /// Opens the fifos (and the console socket for a terminal), or starts the
+  /// logging program of a binary:// URI with `spawner` for `who`. Returns "" or
+  /// the one-line reason. Blocks on opening files the client already created,
+  /// and until the logging program is ready (binary_logger::ready_limit).
+  std::string open(const stdio_paths& paths, process_monitor& spawner, const logger_identity& who);
   /// For runc's create/exec options.
   std::shared_ptr<runcpp::io> runc_io() const;
   runcpp::console_socket* console_socket() const noexcept { return console_socket_.get(); }
 
   /// After runc created the process: closes the container's ends held here,
   /// receives the pty master (terminal) and starts the pumps on `l`.
-  /// `on_output_end` runs when the terminal's output copy ended (never for fifos:
-  /// the container writes into them directly). Returns "" or the reason.
+  /// `on_output_end` runs when the output copies (terminal, file://) ended
+  /// (never for fifos or binary://: the container writes into them directly).
+  /// Returns "" or the reason.
   std::string started(ttrpc::loop& l, std::function<void()> on_output_end);
   /// Whether an output copy must end before the process's exit is reported.
-  bool copies_output() const noexcept { return paths_.terminal && !paths_.out.empty(); }
+  bool copies_output() const noexcept { return output_copies_ > 0; }
 
   /// Closes every fd and stops the copies (the process failed to start): the
-  /// client's readers see EOF.
+  /// client's readers see EOF. A logging program is killed.
   void close() noexcept;
+  /// Delete: closes every fd; `done` runs on `l` once a logging program has
+  /// exited (binary_logger::stop), else at once.
+  void release(ttrpc::loop& l, std::function<void()> done);
   /// CloseIO: the container's stdin reaches EOF once what was read is written.
   void close_stdin();
   /// ResizePty. Returns "" or the reason (no terminal, ioctl failure).
@@ -56,14 +69,21 @@ class process_stdio {
   const stdio_paths& paths() const noexcept { return paths_; }
 
  private:
+  std::string open_file(const std::string& path);
+  void start_file_copies(ttrpc::loop& l, std::function<void()> on_output_end);
+
   stdio_paths paths_;
   unique_fd out_write_, err_write_;  ///< the container's stdout/stderr, closed after start (fifos)
-  unique_fd out_keep_, err_keep_;    ///< read ends kept open while the process lives
-  unique_fd in_fifo_;                ///< the stdin fifo (read end)
+  unique_fd out_keep_, err_keep_;    ///< read ends kept open while the process lives (fifos)
+  unique_fd out_read_, err_read_;    ///< file://: the pipes' read ends, copied into file_
+  unique_fd file_;                   ///< file://: opened O_APPEND, shared by both copies
+  std::shared_ptr<binary_logger> logger_;
+  int output_copies_ = 0;  ///< pumps that copy the container's output
+  unique_fd in_fifo_;      ///< the stdin fifo (read end)
   unique_fd in_pipe_read_, in_pipe_write_;
   std::unique_ptr<runcpp::console_socket> console_socket_;
   std::optional<runcpp::console> console_;
-  std::unique_ptr<pump> in_pump_, out_pump_;
+  std::unique_ptr<pump> in_pump_, out_pump_, err_pump_;
 };
 
 }  // namespace runcpp::shim

@@ -7,9 +7,43 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include <runcpp/process_monitor.hpp>
+
+#include "support/hygiene.hpp"
 
 namespace runcpp::shim {
 namespace {
+
+const logger_identity who{"ctr-1", "ns-1"};
+
+std::string open_stdio(process_stdio& io, const stdio_paths& paths) {
+  return io.open(paths, *runcpp::make_pidfd_monitor(), who);
+}
+
+std::string slurp(const std::filesystem::path& p) {
+  std::ifstream in(p);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+// Runs `l` until `done` or 10 s.
+void run_until(ttrpc::loop& l, const bool& done) {
+  const auto limit = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (!done && std::chrono::steady_clock::now() < limit) l.run_once(std::chrono::milliseconds(50));
+}
+
+struct temp_dir {
+  std::filesystem::path dir;
+  temp_dir() {
+    char t[] = "/tmp/runcpp-shim-log-XXXXXX";
+    dir = ::mkdtemp(t);
+  }
+  ~temp_dir() { std::filesystem::remove_all(dir); }
+};
 
 // A client's fifo set, as ctr creates it, in a private directory.
 struct fifo_dir {
@@ -29,7 +63,7 @@ TEST(ShimStdio, ContainerWritesStraightIntoTheFifo) {
   fifo_dir d;
   unique_fd reader(::open((d.dir / "out").c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC));
   process_stdio io;
-  ASSERT_EQ(io.open(d.paths()), "");
+  ASSERT_EQ(open_stdio(io, d.paths()), "");
   stdio_fds fds = io.runc_io()->child_fds();
   ASSERT_GE(fds.out, 0);
   ASSERT_EQ(::write(fds.out, "x", 1), 1);
@@ -44,7 +78,7 @@ TEST(ShimStdio, CloseAfterAFailedStartGivesTheClientEof) {
   fifo_dir d;
   unique_fd reader(::open((d.dir / "out").c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC));
   process_stdio io;
-  ASSERT_EQ(io.open(d.paths()), "");
+  ASSERT_EQ(open_stdio(io, d.paths()), "");
   char c = 0;
   EXPECT_EQ(::read(reader.get(), &c, 1), -1);  // a writer is open: no EOF yet
   EXPECT_EQ(errno, EAGAIN);
@@ -52,10 +86,128 @@ TEST(ShimStdio, CloseAfterAFailedStartGivesTheClientEof) {
   EXPECT_EQ(::read(reader.get(), &c, 1), 0);
 }
 
-TEST(ShimStdio, UnsupportedUriIsAnError) {
+TEST(ShimStdio, UnknownSchemeAndTerminalWithUriAreErrors) {
   process_stdio io;
-  EXPECT_EQ(io.open({.in = "", .out = "binary:///usr/bin/logger", .err = "", .terminal = false}),
-            "unsupported stdio URI binary:///usr/bin/logger (only fifo paths)");
+  EXPECT_EQ(open_stdio(io, {.in = "", .out = "syslog:///x", .err = "", .terminal = false}),
+            "unknown STDIO scheme syslog");
+  EXPECT_EQ(open_stdio(io, {.in = "", .out = "file:///tmp/x", .err = "", .terminal = true}),
+            "a terminal with the stdio URI file:///tmp/x is not supported");
+}
+
+class ShimLogUriStdio : public runcpp::testing::hygiene_test {};
+
+// file://: the directory and the file are created, stdout and stderr appended,
+// and the output end is reported once both copies drained.
+TEST_F(ShimLogUriStdio, FileGetsStdoutAndStderrAppended) {
+  temp_dir t;
+  const auto file = t.dir / "sub" / "dir" / "c.log";
+  {
+    std::filesystem::create_directories(file.parent_path());
+    std::ofstream(file) << "before\n";
+  }
+  std::filesystem::remove_all(t.dir / "sub");  // created again by open()
+  const std::string uri = "file://" + file.string();
+  auto l = ttrpc::loop::create();
+  process_stdio io;
+  ASSERT_EQ(open_stdio(io, {.in = "", .out = uri, .err = uri, .terminal = false}), "");
+  EXPECT_TRUE(io.copies_output());
+  struct stat st {};
+  ASSERT_EQ(::stat(file.c_str(), &st), 0);
+  const mode_t mask = ::umask(0);
+  ::umask(mask);
+  EXPECT_EQ(st.st_mode & 0777, 0644 & ~mask);
+  ASSERT_EQ(::stat(file.parent_path().c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0755 & ~mask);
+  stdio_fds fds = io.runc_io()->child_fds();
+  EXPECT_LT(fds.in, 0);
+  ASSERT_EQ(::write(fds.out, "out\n", 4), 4);
+  // The container's copies: runc and the container hold them until they exit.
+  unique_fd container_err(::fcntl(fds.err, F_DUPFD_CLOEXEC, 3));
+  bool ended = false;
+  ASSERT_EQ(io.started(*l, [&] { ended = true; }), "");
+  ASSERT_EQ(::write(container_err.get(), "err\n", 4), 4);
+  l->run_once(std::chrono::milliseconds(100));
+  EXPECT_FALSE(ended);  // stderr is still open
+  container_err.reset();
+  run_until(*l, ended);
+  EXPECT_TRUE(ended);
+  EXPECT_EQ(slurp(file), "out\nerr\n");
+  bool released = false;
+  io.release(*l, [&] { released = true; });
+  EXPECT_TRUE(released);
+}
+
+TEST_F(ShimLogUriStdio, FileWithoutStderrCopiesStdoutOnly) {
+  temp_dir t;
+  const std::string uri = "file://" + (t.dir / "c.log").string();
+  auto l = ttrpc::loop::create();
+  process_stdio io;
+  ASSERT_EQ(open_stdio(io, {.in = "", .out = uri, .err = "", .terminal = false}), "");
+  stdio_fds fds = io.runc_io()->child_fds();
+  EXPECT_LT(fds.err, 0);
+  ASSERT_EQ(::write(fds.out, "only\n", 5), 5);
+  bool ended = false;
+  ASSERT_EQ(io.started(*l, [&] { ended = true; }), "");
+  run_until(*l, ended);
+  EXPECT_EQ(slurp(t.dir / "c.log"), "only\n");
+}
+
+// binary://: a logging program with fds 3, 4, 5, CONTAINER_ID/NAMESPACE and the
+// query as arguments; Delete (release) waits until it exited.
+TEST_F(ShimLogUriStdio, BinaryLoggerGetsOutputEnvAndArgs) {
+  temp_dir t;
+  const auto script = t.dir / "logger.sh";
+  std::ofstream(script) << "#!/bin/sh\n"
+                           "trap '' TERM\n"
+                           "d=$(dirname \"$0\")\n"
+                           "echo \"$CONTAINER_ID $CONTAINER_NAMESPACE $# $*\" > \"$d/env\"\n"
+                           "env | grep -vx 'PWD=.*' | sort > \"$d/envlist\"\n"
+                           "exec 5>&-\n"
+                           "cat <&3 > \"$d/out\" &\n"
+                           "cat <&4 > \"$d/err\" &\n"
+                           "exec 3<&- 4<&-\n"
+                           "wait\n"
+                           "echo done > \"$d/done\"\n";
+  std::filesystem::permissions(script, std::filesystem::perms::owner_all);
+  auto l = ttrpc::loop::create();
+  process_stdio io;
+  ASSERT_EQ(open_stdio(io, {.in = "",
+                            .out = "binary://" + script.string() + "?mode=x&level=2",
+                            .err = "",
+                            .terminal = false}),
+            "");
+  EXPECT_FALSE(io.copies_output());
+  stdio_fds fds = io.runc_io()->child_fds();
+  EXPECT_LT(fds.in, 0);
+  ASSERT_EQ(::write(fds.out, "to-out\n", 7), 7);
+  ASSERT_EQ(::write(fds.err, "to-err\n", 7), 7);
+  ASSERT_EQ(io.started(*l, nullptr), "");
+  bool released = false;
+  io.release(*l, [&] { released = true; });
+  EXPECT_FALSE(released);  // the logger still runs (it ignores SIGTERM until its copies end)
+  run_until(*l, released);
+  ASSERT_TRUE(released);
+  EXPECT_EQ(slurp(t.dir / "done"), "done\n");
+  EXPECT_EQ(slurp(t.dir / "env"), "ctr-1 ns-1 4 mode x level 2\n");
+  EXPECT_EQ(slurp(t.dir / "envlist"), "CONTAINER_ID=ctr-1\nCONTAINER_NAMESPACE=ns-1\n");
+  EXPECT_EQ(slurp(t.dir / "out"), "to-out\n");
+  EXPECT_EQ(slurp(t.dir / "err"), "to-err\n");
+  EXPECT_EQ(l->fd_count(), 0u);
+  EXPECT_EQ(l->timer_count(), 0u);
+}
+
+TEST_F(ShimLogUriStdio, BinaryThatCannotStartFailsAndOneThatExitsCountsAsReady) {
+  process_stdio missing;
+  EXPECT_TRUE(
+      open_stdio(missing, {.in = "", .out = "binary:///nonexistent/logger", .err = "", .terminal = false})
+          .starts_with("failed to start binary process: "));
+  process_stdio quitter;  // as the Go shim: EOF on the readiness pipe means ready
+  EXPECT_EQ(open_stdio(quitter, {.in = "", .out = "binary:///bin/false", .err = "", .terminal = false}), "");
+  auto l = ttrpc::loop::create();
+  bool released = false;
+  quitter.release(*l, [&] { released = true; });
+  run_until(*l, released);
+  EXPECT_TRUE(released);
 }
 
 }  // namespace

@@ -431,6 +431,70 @@ case_checkpoint() {
   trap - EXIT
 }
 
+# --log-uri file://: stdout and stderr appended to the file; its directory is created.
+# (The container sleeps before it exits: containerd 1.6.20's Go shim closes the
+# shared file when stdout ends, losing stderr output not copied by then.)
+case_log_file() {
+  local d=$DIR/logs-file/sub out
+  mkdir -p "$DIR/logs-file"
+  out=$(crun_ --rm --log-uri "file://$d/c.log" "$IMG" e2e-logfile sh -c 'echo to-stdout; echo to-stderr >&2; sleep 0.3; exit 4')
+  local rc=$?
+  ((rc == 4)) || fail "ctr run exited $rc, expected 4"
+  [[ -z $out ]] || fail "ctr printed '$out'"
+  [[ -f $d/c.log ]] || fail "no $d/c.log"
+  [[ $(sort "$d/c.log" | tr '\n' ' ') == "to-stderr to-stdout " ]] || fail "log file: '$(cat "$d/c.log")'"
+  [[ $(stat -c %a "$d" "$d/c.log" | tr '\n' ' ') == "755 644 " ]] || fail "modes $(stat -c %a "$d" "$d/c.log")"
+  # Appended, not truncated.
+  crun_ --rm --log-uri "file://$d/c.log" "$IMG" e2e-logfile echo again || fail "second run"
+  [[ $(wc -l < "$d/c.log") == 3 && $(tail -n 1 "$d/c.log") == again ]] || fail "after the second run: '$(cat "$d/c.log")'"
+  rm -rf "$DIR/logs-file"
+}
+
+# --log-uri binary://: the logging program (tests/shim/log_binary.sh) gets stdout
+# as fd 3, stderr as fd 4, the query as arguments, CONTAINER_ID and
+# CONTAINER_NAMESPACE as its whole environment, and Delete waits for its exit.
+case_log_binary() {
+  local d=$DIR/logs-bin
+  rm -rf "$d"
+  mkdir -p "$d"
+  trap 'remove e2e-logbin e2e-logbin-exec e2e-logbin-missing; rm -rf "$d"' EXIT
+  crun_ --rm --log-uri "binary://$here/log_binary.sh?dir=$d&tag=hello" "$IMG" e2e-logbin \
+    sh -c 'echo to-stdout; echo to-stderr >&2' || fail "ctr run exited $?"
+  [[ -f $d/done ]] || fail "ctr run returned before the logging program finished"
+  [[ $(cat "$d/stdout") == to-stdout ]] || fail "stdout: '$(cat "$d/stdout")'"
+  [[ $(cat "$d/stderr") == to-stderr ]] || fail "stderr: '$(cat "$d/stderr")'"
+  # Go passes the query's keys in its (random) map order: each key, then its value.
+  local args
+  args=$(cat "$d/args")
+  [[ $args == "dir $d tag hello" || $args == "tag hello dir $d" ]] || fail "args: '$args'"
+  [[ $(cat "$d/env") == $'CONTAINER_ID=e2e-logbin\nCONTAINER_NAMESPACE='"$NS" ]] || fail "env: '$(cat "$d/env")'"
+  [[ $(awk '$9 >= 3 && $9 <= 5 { printf "%s ", substr($11, 1, 5) }' "$d/fds") == "pipe: pipe: pipe: " ]] ||
+    fail "fds 3-5 of the logging program: $(cat "$d/fds")"
+  # No other fd (the shell's own aside: its script, copies of /dev/null). Not checked
+  # with the Go shim: it passes on fds it inherited itself (a pipe of whoever started
+  # containerd, seen here as fd 251).
+  local extra
+  extra=$(awk '$9 ~ /^[0-9]+$/ && $9 > 5 && $11 != "/dev/null" && $11 !~ /log_binary\.sh$/ { print $9 " -> " $11 }' "$d/fds")
+  [[ -z $extra || $RUNTIME != io.containerd.runcpp.v1 ]] || fail "the logging program got other fds: $extra"
+  # An exec's logging program gets the exec id as CONTAINER_ID (as from the Go shim).
+  local e=$d/exec
+  mkdir -p "$e"
+  crun_ -d "$IMG" e2e-logbin-exec sleep 1000 || fail "run -d"
+  c task exec --exec-id logx --log-uri "binary://$here/log_binary.sh?dir=$e" e2e-logbin-exec \
+    sh -c 'echo exec-out' || fail "exec exited $?"
+  [[ -f $e/done && $(cat "$e/stdout") == exec-out ]] || fail "exec logging: '$(cat "$e/stdout" 2>&1)'"
+  [[ $(cat "$e/env") == $'CONTAINER_ID=logx\nCONTAINER_NAMESPACE='"$NS" ]] || fail "exec env: '$(cat "$e/env")'"
+  remove e2e-logbin-exec
+  # A program that cannot be started fails the task's creation.
+  if crun_ --rm --log-uri "binary:///nonexistent/logger" "$IMG" e2e-logbin-missing true 2> "$d/err"; then
+    fail "ctr run with a missing logging program succeeded"
+  fi
+  grep -q "failed to start binary process" "$d/err" || fail "error: '$(cat "$d/err")'"
+  trap - EXIT
+  remove e2e-logbin-missing
+  rm -rf "$d"
+}
+
 do_setup() {
   # a previous run's leftovers
   if [[ -f $DIR/containerd.pid ]]; then
