@@ -11,7 +11,7 @@
 #
 # Environment: SHIM_E2E_DIR (the private containerd's directory; short, sockets live
 # there), SHIM_E2E_BIN (directory holding the shim binary, put first on
-# containerd's PATH), SHIM_E2E_RUNTIME (default io.containerd.runcpp.v1; the same
+# containerd's PATH), SHIM_E2E_NS (the containerd namespace; default: DIR's name), SHIM_E2E_RUNTIME (default io.containerd.runcpp.v1; the same
 # cases pass with Debian's io.containerd.runc.v2, which is how they were checked),
 # SHIM_E2E_UPDATE (the runcpp_shim_update tool, for the update case),
 # SHIM_E2E_RESTORE (the runcpp_shim_restore tool, for the checkpoint case).
@@ -23,7 +23,9 @@ source "$here/../../scripts/lib/containerd.sh"
 DIR=${SHIM_E2E_DIR:?set SHIM_E2E_DIR}
 BIN=${SHIM_E2E_BIN:-}
 RUNTIME=${SHIM_E2E_RUNTIME:-io.containerd.runcpp.v1}
-NS=runcpp-e2e
+# One namespace per DIR: two trees (or two passes of one tree) never share runc
+# containers, cgroups or the setup's clean-up of an earlier run.
+NS=${SHIM_E2E_NS:-$(basename "$DIR")}
 IMG=$CTRD_IMAGE
 SHIM_NAME=containerd-shim-${RUNTIME#io.containerd.}
 SHIM_NAME=${SHIM_NAME//./-}
