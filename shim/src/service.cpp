@@ -10,6 +10,7 @@
 #include "bundle.hpp"
 #include "metrics.hpp"
 #include "mounts.hpp"
+#include "runtime_options.hpp"
 
 namespace runcpp::shim {
 
@@ -34,6 +35,8 @@ struct task_service::container {
   bool rootfs_mounted = false;
   bool kill_all_on_exit = true;
   bool killed_all = false;
+  stdio_owner io_owner;   ///< Options.io_uid/io_gid, for the init's and the execs' stdio
+  std::string criu_path;  ///< Options.criu_path, for checkpoint and restore
 };
 
 namespace {
@@ -76,21 +79,6 @@ void reply(ttrpc::responder& r, const Message& m) {
 }
 
 void reply_empty(ttrpc::responder& r) { reply(r, google::protobuf::Empty{}); }
-
-bool type_is(const google::protobuf::Any& any, std::string_view name) {
-  std::string_view url = any.type_url();
-  return url == name || url.ends_with("/" + std::string(name));
-}
-
-// runc's binary and --root from CreateTaskRequest.options (containerd.runc.v1.Options).
-runtime_choice choose_runtime(const google::protobuf::Any& options, const std::string& default_root,
-                              ::containerd::runc::v1::Options& parsed) {
-  runtime_choice c{.command = "runc", .root = default_root};
-  if (!type_is(options, "containerd.runc.v1.Options") || !parsed.ParseFromString(options.value())) return c;
-  if (!parsed.binary_name().empty()) c.command = parsed.binary_name();
-  if (!parsed.root().empty()) c.root = parsed.root() + "/" + default_root.substr(default_root.rfind('/') + 1);
-  return c;
-}
 
 runcpp::client make_client(const runtime_choice& rt, const std::filesystem::path& bundle, bool systemd,
                            std::shared_ptr<runcpp::reaper> reaper) {
@@ -183,11 +171,14 @@ void task_service::create(std::string_view payload, ttrpc::responder& r) {
     return r.fail(fail(ttrpc::code::already_exists, "container " + req.id() + " already exists"));
   if (!req.checkpoint().empty()) return r.fail(fail(ttrpc::code::unimplemented, "restore from a checkpoint"));
   const std::filesystem::path bundle = req.bundle();
-  ::containerd::runc::v1::Options opts;
-  const runtime_choice rt = choose_runtime(req.options(), cfg_.runc_root, opts);
+  auto [opts, bad_options] = parse_runtime_options(req.options());
+  if (!bad_options.empty()) return r.fail(fail(ttrpc::code::invalid_argument, bad_options));
+  const runtime_choice rt{.command = opts.binary, .root = runtime_root(opts.root, cfg_.ns)};
   if (auto e = write_runtime_choice(bundle, rt); !e.empty()) return r.fail(fail(ttrpc::code::internal, e));
   auto c =
-      std::make_unique<container>(req.id(), bundle, make_client(rt, bundle, opts.systemd_cgroup(), reaper_));
+      std::make_unique<container>(req.id(), bundle, make_client(rt, bundle, opts.systemd_cgroup, reaper_));
+  c->io_owner = {.uid = opts.io_uid, .gid = opts.io_gid};
+  c->criu_path = opts.criu_path;
   c->kill_all_on_exit = kill_all_on_exit(bundle);
   std::vector<mount_spec> mounts;
   for (const auto& m : req.rootfs())
@@ -201,13 +192,14 @@ void task_service::create(std::string_view payload, ttrpc::responder& r) {
     if (c->rootfs_mounted) unmount_all(bundle / "rootfs");
     r.fail(std::move(st));
   };
-  if (auto e = c->init.io.open(paths_of(req)); !e.empty()) return undo(fail(ttrpc::code::internal, e));
+  if (auto e = c->init.io.open(paths_of(req), c->io_owner); !e.empty())
+    return undo(fail(ttrpc::code::internal, e));
   auto created = c->runc.create(req.id(), bundle,
                                 {.io = c->init.io.runc_io(),
                                  .pid_file = bundle / "init.pid",
                                  .console_socket = c->init.io.console_socket(),
-                                 .no_pivot = opts.no_pivot_root(),
-                                 .no_new_keyring = opts.no_new_keyring()});
+                                 .no_pivot = opts.no_pivot_root,
+                                 .no_new_keyring = opts.no_new_keyring});
   if (!created) return undo(runc_failure("create", created.error()));
   auto pid = runcpp::read_pid_file(bundle / "init.pid");
   const process_key key{req.id(), ""};
@@ -315,7 +307,8 @@ void task_service::exec(std::string_view payload, ttrpc::responder& r) {
   p->exec_id = req.exec_id();
   p->spec = std::move(*spec);
   p->spec->terminal = req.terminal();
-  if (auto e = p->io.open(paths_of(req)); !e.empty()) return r.fail(fail(ttrpc::code::internal, e));
+  if (auto e = p->io.open(paths_of(req), c->io_owner); !e.empty())
+    return r.fail(fail(ttrpc::code::internal, e));
   c->execs.emplace(req.exec_id(), std::move(p));
   events::TaskExecAdded ev;
   ev.set_container_id(c->id);

@@ -28,9 +28,16 @@ std::string open_output(const std::string& path, unique_fd& write_end, unique_fd
   return {};
 }
 
+// fchown of the container's end; Go's go-runc NewPipeIO does the same on its pipes.
+std::string give(const unique_fd& fd, stdio_owner owner, std::string_view what) {
+  if (!fd || ::fchown(fd.get(), owner.uid, owner.gid) == 0) return {};
+  return errno_text("chown",
+                    std::string(what) + " to " + std::to_string(owner.uid) + ":" + std::to_string(owner.gid));
+}
+
 }  // namespace
 
-std::string process_stdio::open(const stdio_paths& paths) {
+std::string process_stdio::open(const stdio_paths& paths, stdio_owner owner) {
   paths_ = paths;
   if (!paths.in.empty()) {
     in_fifo_.reset(::open(paths.in.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC));
@@ -49,9 +56,13 @@ std::string process_stdio::open(const stdio_paths& paths) {
     if (::pipe2(p, O_CLOEXEC) != 0) return errno_text("pipe2", "stdin");
     in_pipe_read_.reset(p[0]);
     in_pipe_write_.reset(p[1]);
+    if (auto e = give(in_pipe_read_, owner, "stdin pipe"); !e.empty()) return e;
   }
   if (auto e = open_output(paths.out, out_write_, out_keep_); !e.empty()) return e;
-  return open_output(paths.err, err_write_, err_keep_);
+  if (auto e = open_output(paths.err, err_write_, err_keep_); !e.empty()) return e;
+  if (owner.uid == 0 && owner.gid == 0) return {};  // the client's fifos stay as it made them
+  if (auto e = give(out_write_, owner, paths.out); !e.empty()) return e;
+  return give(err_write_, owner, paths.err);
 }
 
 std::shared_ptr<runcpp::io> process_stdio::runc_io() const {
