@@ -140,7 +140,12 @@ ctrd_stop() {
       local root
       for root in /run/containerd/runc /run/containerd/runcpp; do
         runc --root "$root/$ns" delete --force "$id" > /dev/null 2>&1
+        crun --root "$root/$ns" delete --force "$id" > /dev/null 2>&1
       done
+      # The socket of the shim just killed (it cannot remove it itself).
+      local address
+      address=$(cat "$dir/state/io.containerd.runtime.v2.task/$ns/$id/address" 2> /dev/null) &&
+        rm -f "${address#unix://}"
     done
   done
   # Mounts under DIR, deepest first.

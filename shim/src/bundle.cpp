@@ -39,6 +39,4 @@ runtime_choice read_runtime_choice(const std::filesystem::path& bundle, runtime_
   return fallback;
 }
 
-std::string default_runc_root(const std::string& ns) { return "/run/containerd/runcpp/" + ns; }
-
 }  // namespace runcpp::shim

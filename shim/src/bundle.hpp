@@ -26,8 +26,4 @@ std::string write_runtime_choice(const std::filesystem::path& bundle, const runt
 /// What write_runtime_choice() wrote, else `fallback`.
 runtime_choice read_runtime_choice(const std::filesystem::path& bundle, runtime_choice fallback);
 
-/// The default runc --root of namespace `ns`: a directory of this shim's own, so
-/// that it never meets the containers of containerd's runc shim.
-std::string default_runc_root(const std::string& ns);
-
 }  // namespace runcpp::shim

@@ -29,19 +29,19 @@ runcpp::result<checkpoint_plan> plan_checkpoint(const task::CheckpointTaskReques
 }
 
 runcpp::restore_options plan_restore(const std::string& checkpoint, const std::filesystem::path& bundle,
-                                     const ::containerd::runc::v1::Options& opts) {
+                                     const runtime_options& opts) {
   return {.image_path = checkpoint,
           .work_path =
-              opts.criu_work_path().empty() ? bundle / "work" : std::filesystem::path(opts.criu_work_path()),
+              opts.criu_work_path.empty() ? bundle / "work" : std::filesystem::path(opts.criu_work_path),
           .detach = true,
           .pid_file = bundle / "init.pid",
-          .no_pivot = opts.no_pivot_root(),
+          .no_pivot = opts.no_pivot_root,
           .no_subreaper = true};
 }
 
-std::vector<std::string> criu_flags(const ::containerd::runc::v1::Options& opts) {
-  if (opts.criu_path().empty()) return {};
-  return {"--criu", opts.criu_path()};
+std::vector<std::string> criu_flags(const runtime_options& opts) {
+  if (opts.criu_path.empty()) return {};
+  return {"--criu", opts.criu_path};
 }
 
 std::string finish_checkpoint(const checkpoint_plan& plan, const std::filesystem::path& bundle,

@@ -14,6 +14,7 @@
 #include <runcpp/result.hpp>
 
 #include "proto.hpp"
+#include "runtime_options.hpp"
 
 namespace runcpp::shim {
 
@@ -40,11 +41,11 @@ runcpp::result<checkpoint_plan> plan_checkpoint(const task::CheckpointTaskReques
 /// `<bundle>/init.pid`, detached, no subreaper (the shim is the reaper), no_pivot
 /// from opts. The caller adds the io and console socket.
 runcpp::restore_options plan_restore(const std::string& checkpoint, const std::filesystem::path& bundle,
-                                     const ::containerd::runc::v1::Options& opts);
+                                     const runtime_options& opts);
 
 /// runc's global flags for criu from the runtime Options: `--criu <criu_path>`
 /// when set (go-runc's Runc.Criu), else none.
-std::vector<std::string> criu_flags(const ::containerd::runc::v1::Options& opts);
+std::vector<std::string> criu_flags(const runtime_options& opts);
 
 /// After runc checkpoint ended with `outcome`: removes an own work path; when it
 /// failed, first copies criu's `<work path>/dump.log` to `<bundle>/criu-dump.log`

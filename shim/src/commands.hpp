@@ -3,6 +3,7 @@
 // gone) and the daemon itself.
 #pragma once
 
+#include <istream>
 #include <ostream>
 
 #include "flags.hpp"
@@ -12,8 +13,10 @@ namespace runcpp::shim {
 /// `start`: cwd is the bundle. Listens on the group's socket (or finds a live
 /// daemon there), re-executes this binary as the daemon with the listener as fd 3
 /// in a new session with /dev/null as stdio, writes the bundle's `address` file
-/// and prints only the address on `out`. Returns the exit code; errors go to `err`.
-int run_start(const flags& f, std::ostream& out, std::ostream& err);
+/// and prints only the address on `out`. A new daemon goes into the runc Options'
+/// shim_cgroup read from `in` (containerd's Any, or nothing; read to EOF) and gets
+/// oom_score_adj = containerd's + 1. Returns the exit code; errors go to `err`.
+int run_start(const flags& f, std::istream& in, std::ostream& out, std::ostream& err);
 
 /// `delete`: runc delete --force, unmount the rootfs, print a DeleteResponse
 /// {pid of init.pid, 137, now} on `out`. Succeeds when everything is already gone.

@@ -49,7 +49,7 @@ int run_daemon(const flags& f) {
   auto loop = ttrpc::loop::create();
   publisher pub(*loop, events_socket(f), f.ns);
   task_service service(*loop, pub, *reaper,
-                       {.ns = f.ns, .runc_root = default_runc_root(f.ns), .on_shutdown = [&] {
+                       {.ns = f.ns, .on_shutdown = [&] {
                           // Send what is queued (TaskExit, TaskDelete), but not forever.
                           loop->add_timer(std::chrono::steady_clock::now() + shutdown_flush_limit,
                                           [&] { loop->stop(); });

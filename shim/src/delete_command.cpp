@@ -12,13 +12,14 @@
 #include "commands.hpp"
 #include "mounts.hpp"
 #include "proto.hpp"
+#include "runtime_options.hpp"
 
 namespace runcpp::shim {
 
 int run_delete(const flags& f, std::ostream& out, std::ostream& err) {
   const std::filesystem::path bundle =
       f.bundle.empty() ? std::filesystem::current_path() : std::filesystem::path(f.bundle);
-  const runtime_choice rt = read_runtime_choice(bundle, {.command = "runc", .root = default_runc_root(f.ns)});
+  const runtime_choice rt = read_runtime_choice(bundle, {.command = "runc", .root = runtime_root({}, f.ns)});
   const runcpp::client runc({.command = rt.command, .root = rt.root});
   if (auto d = runc.remove(f.id, {.force = true}); !d && d.error().code() != runcpp::errc::not_found) {
     err << "runc delete " << f.id << ": " << d.error().message() << '\n';

@@ -20,7 +20,7 @@ int main(int argc, char** argv) {
       std::cout << "containerd-shim-runcpp-v1 (runtime io.containerd.runcpp.v1, task API v2)\n";
       return 0;
     }
-    if (f.action == "start") return runcpp::shim::run_start(f, std::cout, std::cerr);
+    if (f.action == "start") return runcpp::shim::run_start(f, std::cin, std::cout, std::cerr);
     if (f.action == "delete") return runcpp::shim::run_delete(f, std::cout, std::cerr);
     if (f.action.empty()) return runcpp::shim::run_daemon(f);
     std::cerr << "unknown action " << f.action << '\n';

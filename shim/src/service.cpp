@@ -11,6 +11,7 @@
 #include "checkpoint.hpp"
 #include "metrics.hpp"
 #include "mounts.hpp"
+#include "runtime_options.hpp"
 
 namespace runcpp::shim {
 
@@ -37,6 +38,7 @@ struct task_service::container {
   bool killed_all = false;
   /// Created from a checkpoint (Go: createdCheckpointState): Start runs runc restore.
   std::optional<runcpp::restore_options> restore;
+  stdio_owner io_owner;  ///< Options.io_uid/io_gid, for the init's and the execs' stdio
 };
 
 namespace {
@@ -80,24 +82,14 @@ void reply(ttrpc::responder& r, const Message& m) {
 
 void reply_empty(ttrpc::responder& r) { reply(r, google::protobuf::Empty{}); }
 
-// runc's binary and --root from CreateTaskRequest.options (containerd.runc.v1.Options).
-runtime_choice choose_runtime(const google::protobuf::Any& options, const std::string& default_root,
-                              ::containerd::runc::v1::Options& parsed) {
-  runtime_choice c{.command = "runc", .root = default_root};
-  if (!type_is(options, "containerd.runc.v1.Options") || !parsed.ParseFromString(options.value())) return c;
-  if (!parsed.binary_name().empty()) c.command = parsed.binary_name();
-  if (!parsed.root().empty()) c.root = parsed.root() + "/" + default_root.substr(default_root.rfind('/') + 1);
-  return c;
-}
-
 runcpp::client make_client(const runtime_choice& rt, const std::filesystem::path& bundle,
-                           const ::containerd::runc::v1::Options& opts,
+                           const runtime_options& opts,
                            std::shared_ptr<runcpp::reaper> reaper) {
   return runcpp::client({.command = rt.command,
                          .root = rt.root,
                          .log = bundle / "log.json",
                          .log_format = runcpp::log_format::json,
-                         .systemd_cgroup = opts.systemd_cgroup(),
+                         .systemd_cgroup = opts.systemd_cgroup,
                          .extra_args = criu_flags(opts),
                          .monitor = std::move(reaper)});
 }
@@ -193,10 +185,12 @@ void task_service::create(std::string_view payload, ttrpc::responder& r) {
   if (find(req.id()))
     return r.fail(fail(ttrpc::code::already_exists, "container " + req.id() + " already exists"));
   const std::filesystem::path bundle = req.bundle();
-  ::containerd::runc::v1::Options opts;
-  const runtime_choice rt = choose_runtime(req.options(), cfg_.runc_root, opts);
+  auto [opts, bad_options] = parse_runtime_options(req.options());
+  if (!bad_options.empty()) return r.fail(fail(ttrpc::code::invalid_argument, bad_options));
+  const runtime_choice rt{.command = opts.binary, .root = runtime_root(opts.root, cfg_.ns)};
   if (auto e = write_runtime_choice(bundle, rt); !e.empty()) return r.fail(fail(ttrpc::code::internal, e));
   auto c = std::make_unique<container>(req.id(), bundle, make_client(rt, bundle, opts, reaper_));
+  c->io_owner = {.uid = opts.io_uid, .gid = opts.io_gid};
   c->kill_all_on_exit = kill_all_on_exit(bundle);
   std::vector<mount_spec> mounts;
   for (const auto& m : req.rootfs())
@@ -210,7 +204,7 @@ void task_service::create(std::string_view payload, ttrpc::responder& r) {
     if (c->rootfs_mounted) unmount_all(bundle / "rootfs");
     r.fail(std::move(st));
   };
-  if (auto e = c->init.io.open(paths_of(req), *reaper_, {req.id(), cfg_.ns}); !e.empty())
+  if (auto e = c->init.io.open(paths_of(req), *reaper_, {req.id(), cfg_.ns}, c->io_owner); !e.empty())
     return undo(fail(ttrpc::code::internal, e));
   int pid = 0;  // a checkpoint's init has none until Start restores it
   if (!req.checkpoint().empty()) {
@@ -220,8 +214,8 @@ void task_service::create(std::string_view payload, ttrpc::responder& r) {
                                   {.io = c->init.io.runc_io(),
                                    .pid_file = bundle / "init.pid",
                                    .console_socket = c->init.io.console_socket(),
-                                   .no_pivot = opts.no_pivot_root(),
-                                   .no_new_keyring = opts.no_new_keyring()});
+                                   .no_pivot = opts.no_pivot_root,
+                                   .no_new_keyring = opts.no_new_keyring});
     if (!created) return undo(runc_failure("create", created.error()));
     if (auto st = attach_init(*c); !st.ok()) return undo(std::move(st));
     pid = ledger_.pid({req.id(), ""});
@@ -353,7 +347,7 @@ void task_service::exec(std::string_view payload, ttrpc::responder& r) {
   p->exec_id = req.exec_id();
   p->spec = std::move(*spec);
   p->spec->terminal = req.terminal();
-  if (auto e = p->io.open(paths_of(req), *reaper_, {req.exec_id(), cfg_.ns}); !e.empty())
+  if (auto e = p->io.open(paths_of(req), *reaper_, {req.exec_id(), cfg_.ns}, c->io_owner); !e.empty())
     return r.fail(fail(ttrpc::code::internal, e));
   c->execs.emplace(req.exec_id(), std::move(p));
   events::TaskExecAdded ev;

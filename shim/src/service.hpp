@@ -31,7 +31,6 @@ namespace runcpp::shim {
 /// What the daemon knows when it starts.
 struct service_config {
   std::string ns;                     ///< containerd namespace
-  std::string runc_root;              ///< default runc --root (/run/containerd/runcpp/<ns>)
   std::function<void()> on_shutdown;  ///< the last container is gone and Shutdown came
 };
 

@@ -3,13 +3,17 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <csignal>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <istream>
+#include <iterator>
 #include <string>
 #include <vector>
 
@@ -18,6 +22,8 @@
 #include "address.hpp"
 #include "bundle.hpp"
 #include "commands.hpp"
+#include "runtime_options.hpp"
+#include "shim_cgroup.hpp"
 
 extern char** environ;
 
@@ -87,13 +93,32 @@ pid_t spawn_daemon(const flags& f, const std::string& address, int listener) {
   return pid;
 }
 
-// containerd's AdjustOOMScore: the shim goes just before containerd in the OOM killer's list.
+// containerd's AdjustOOMScore: the shim goes just before containerd in the OOM
+// killer's list. Like Go, a failure fails `start`, except for a write refused to an
+// unprivileged shim.
 void adjust_oom_score(pid_t daemon) {
   int score = 0;
   std::ifstream in("/proc/" + std::to_string(::getppid()) + "/oom_score_adj");
-  if (!(in >> score)) return;
-  std::ofstream out("/proc/" + std::to_string(daemon) + "/oom_score_adj");
-  out << std::min(score + 1, 1000);
+  if (!(in >> score))
+    throw std::runtime_error("get parent OOM score: cannot read /proc/<ppid>/oom_score_adj");
+  const std::string path = "/proc/" + std::to_string(daemon) + "/oom_score_adj";
+  const std::string text = std::to_string(std::clamp(score + 1, -1000, 1000));
+  unique_fd fd(::open(path.c_str(), O_WRONLY | O_CLOEXEC));
+  if (fd && ::write(fd.get(), text.data(), text.size()) == static_cast<ssize_t>(text.size())) return;
+  if (errno == EACCES || errno == EPERM) {
+    if (::geteuid() != 0) return;
+  }
+  throw std::runtime_error(errno_text("set shim OOM score"));
+}
+
+// What containerd wrote on stdin (runc Options, or nothing): the shim cgroup.
+void place_daemon(pid_t daemon, std::istream& in) {
+  const std::string bytes{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+  if (bytes.empty()) return;
+  auto [opts, error] = parse_start_options(bytes);
+  if (!error.empty()) throw std::runtime_error(error);
+  if (opts.shim_cgroup.empty()) return;
+  if (auto e = join_cgroup(daemon, opts.shim_cgroup); !e.empty()) throw std::runtime_error(e);
 }
 
 void write_address(const std::string& address) {
@@ -104,7 +129,7 @@ void write_address(const std::string& address) {
 
 }  // namespace
 
-int run_start(const flags& f, std::ostream& out, std::ostream& err) {
+int run_start(const flags& f, std::istream& in, std::ostream& out, std::ostream& err) {
   try {
     const std::filesystem::path bundle = std::filesystem::current_path();
     const std::string address = socket_address(f.address, f.ns, grouping_id(read_annotations(bundle), f.id));
@@ -112,9 +137,13 @@ int run_start(const flags& f, std::ostream& out, std::ostream& err) {
     bool reused = false;
     unique_fd listener = listen_or_reuse(path, reused);
     if (!reused) {
+      const pid_t daemon = spawn_daemon(f, address, listener.get());
       try {
-        adjust_oom_score(spawn_daemon(f, address, listener.get()));
+        place_daemon(daemon, in);
+        adjust_oom_score(daemon);
       } catch (...) {
+        ::kill(daemon, SIGKILL);
+        ::waitpid(daemon, nullptr, 0);
         ::unlink(path.c_str());
         throw;
       }

@@ -51,10 +51,17 @@ std::string make_directories(const std::filesystem::path& dir) {
   return {};
 }
 
+// fchown of the container's end; Go's go-runc NewPipeIO does the same on its pipes.
+std::string give(const unique_fd& fd, stdio_owner owner, std::string_view what) {
+  if (!fd || ::fchown(fd.get(), owner.uid, owner.gid) == 0) return {};
+  return errno_text("chown",
+                    std::string(what) + " to " + std::to_string(owner.uid) + ":" + std::to_string(owner.gid));
+}
+
 }  // namespace
 
-std::string process_stdio::open(const stdio_paths& paths, process_monitor& spawner,
-                                const logger_identity& who) {
+std::string process_stdio::open(const stdio_paths& paths, process_monitor& spawner, const logger_identity& who,
+                                stdio_owner owner) {
   paths_ = paths;
   stdio_uri uri;
   if (auto e = parse_stdio_uri(paths.out, uri); !e.empty()) return e;
@@ -77,10 +84,17 @@ std::string process_stdio::open(const stdio_paths& paths, process_monitor& spawn
   }
   if (!paths.in.empty()) {
     if (!make_pipe(in_pipe_read_, in_pipe_write_)) return errno_text("pipe2", "stdin");
+    if (auto e = give(in_pipe_read_, owner, "stdin pipe"); !e.empty()) return e;
   }
-  if (uri.scheme == stdio_scheme::file) return open_file(uri.path);
-  if (auto e = open_output(paths.out, out_write_, out_keep_); !e.empty()) return e;
-  return open_output(paths.err, err_write_, err_keep_);
+  if (uri.scheme == stdio_scheme::file) {
+    if (auto e = open_file(uri.path); !e.empty()) return e;  // the shim's own copy pipes
+  } else {
+    if (auto e = open_output(paths.out, out_write_, out_keep_); !e.empty()) return e;
+    if (auto e = open_output(paths.err, err_write_, err_keep_); !e.empty()) return e;
+    if (owner.uid == 0 && owner.gid == 0) return {};  // the client's fifos stay as it made them
+  }
+  if (auto e = give(out_write_, owner, "stdout"); !e.empty()) return e;
+  return give(err_write_, owner, "stderr");
 }
 
 // file://: the Go shim creates the directory (0755) and the file (0644), then

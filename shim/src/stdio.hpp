@@ -30,6 +30,14 @@
 
 namespace runcpp::shim {
 
+/// Owner given to the stdio the container gets (runc Options io_uid/io_gid), so
+/// that a process of another uid (a user namespace's root) can reopen it through
+/// /proc/self/fd (`echo > /dev/stdout`). The Go shim chowns the pipes it makes.
+struct stdio_owner {
+  unsigned uid = 0;
+  unsigned gid = 0;
+};
+
 /// The stdio paths of a Create or Exec request.
 struct stdio_paths {
   std::string in, out, err;
@@ -42,7 +50,11 @@ class process_stdio {
   /// logging program of a binary:// URI with `spawner` for `who`. Returns "" or
   /// the one-line reason. Blocks on opening files the client already created,
   /// and until the logging program is ready (binary_logger::ready_limit).
-  std::string open(const stdio_paths& paths, process_monitor& spawner, const logger_identity& who);
+  /// Without a terminal, `owner` becomes the owner of the stdin pipe and, when it
+  /// is not root's 0:0, of the stdout/stderr fifos (the container writes into
+  /// them directly; the Go shim's copy pipes get it). A pty is left alone (as Go does).
+  std::string open(const stdio_paths& paths, process_monitor& spawner, const logger_identity& who,
+                   stdio_owner owner = {});
   /// For runc's create/exec options.
   std::shared_ptr<runcpp::io> runc_io() const;
   runcpp::console_socket* console_socket() const noexcept { return console_socket_.get(); }

@@ -95,7 +95,7 @@ TEST(ShimCheckpoint, OtherOptionsAreInvalid) {
 }
 
 TEST(ShimRestore, AsTheGoShimsCreatedCheckpointState) {
-  auto o = plan_restore("/ckpt", "/b", Options{});
+  auto o = plan_restore("/ckpt", "/b", runtime_options{});
   EXPECT_EQ(o.image_path, "/ckpt");
   EXPECT_EQ(o.work_path, "/b/work");
   EXPECT_EQ(o.pid_file, "/b/init.pid");
@@ -107,18 +107,18 @@ TEST(ShimRestore, AsTheGoShimsCreatedCheckpointState) {
 }
 
 TEST(ShimRestore, RuntimeOptionsWorkPathAndNoPivot) {
-  Options opts;
-  opts.set_criu_work_path("/criu/work");
-  opts.set_no_pivot_root(true);
+  runtime_options opts;
+  opts.criu_work_path = "/criu/work";
+  opts.no_pivot_root = true;
   auto o = plan_restore("/ckpt", "/b", opts);
   EXPECT_EQ(o.work_path, "/criu/work");
   EXPECT_TRUE(o.no_pivot);
 }
 
 TEST(ShimCriu, CriuPathBecomesRuncsGlobalFlag) {
-  EXPECT_TRUE(criu_flags(Options{}).empty());
-  Options opts;
-  opts.set_criu_path("/opt/criu/bin/criu");
+  EXPECT_TRUE(criu_flags(runtime_options{}).empty());
+  runtime_options opts;
+  opts.criu_path = "/opt/criu/bin/criu";
   EXPECT_EQ(criu_flags(opts), (std::vector<std::string>{"--criu", "/opt/criu/bin/criu"}));
 }
 

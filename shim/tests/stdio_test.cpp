@@ -19,8 +19,8 @@ namespace {
 
 const logger_identity who{"ctr-1", "ns-1"};
 
-std::string open_stdio(process_stdio& io, const stdio_paths& paths) {
-  return io.open(paths, *runcpp::make_pidfd_monitor(), who);
+std::string open_stdio(process_stdio& io, const stdio_paths& paths, stdio_owner owner = {}) {
+  return io.open(paths, *runcpp::make_pidfd_monitor(), who, owner);
 }
 
 std::string slurp(const std::filesystem::path& p) {
@@ -84,6 +84,41 @@ TEST(ShimStdio, CloseAfterAFailedStartGivesTheClientEof) {
   EXPECT_EQ(errno, EAGAIN);
   io.close();  // runc exec failed: ctr must not wait for output forever
   EXPECT_EQ(::read(reader.get(), &c, 1), 0);
+}
+
+unsigned owner_uid(int fd) {
+  struct stat st {};
+  return ::fstat(fd, &st) == 0 ? st.st_uid : ~0U;
+}
+unsigned owner_gid(int fd) {
+  struct stat st {};
+  return ::fstat(fd, &st) == 0 ? st.st_gid : ~0U;
+}
+
+// Options.io_uid/io_gid: the container may reopen its stdio as that user.
+TEST(ShimStdio, IoOwnerOwnsWhatTheContainerGets) {
+  if (::geteuid() != 0) GTEST_SKIP() << "chown needs root";
+  fifo_dir d;
+  unique_fd reader(::open((d.dir / "out").c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC));
+  process_stdio io;
+  ASSERT_EQ(open_stdio(io, d.paths(), {.uid = 4321, .gid = 8765}), "");
+  const stdio_fds fds = io.runc_io()->child_fds();
+  for (int fd : {fds.in, fds.out, fds.err}) {
+    EXPECT_EQ(owner_uid(fd), 4321U) << "fd " << fd;
+    EXPECT_EQ(owner_gid(fd), 8765U) << "fd " << fd;
+  }
+}
+
+TEST(ShimStdio, WithoutIoOwnerTheClientsFifosKeepTheirOwner) {
+  if (::geteuid() != 0) GTEST_SKIP() << "chown needs root";
+  fifo_dir d;
+  ASSERT_EQ(::chown((d.dir / "out").c_str(), 1111, 2222), 0);
+  unique_fd reader(::open((d.dir / "out").c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC));
+  process_stdio io;
+  ASSERT_EQ(open_stdio(io, d.paths()), "");
+  const stdio_fds fds = io.runc_io()->child_fds();
+  EXPECT_EQ(owner_uid(fds.out), 1111U);
+  EXPECT_EQ(owner_uid(fds.in), 0U);  // the shim's own pipe: root's, as Go's
 }
 
 TEST(ShimStdio, UnknownSchemeAndTerminalWithUriAreErrors) {
