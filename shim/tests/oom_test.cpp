@@ -27,36 +27,39 @@ constexpr std::string_view hybrid_mountinfo =
     "35 31 0:32 / /sys/fs/cgroup/memory rw,relatime shared:14 - cgroup cgroup rw,memory\n"
     "41 31 0:38 / /sys/fs/cgroup/unified rw,relatime - cgroup2 cgroup2 rw\n";
 
-TEST(ShimOomCgroup, HybridUsesTheV1MemoryController) {
+// find_memory_cgroup's answer: the cgroup, or nullopt when it gave a reason.
+std::optional<memory_cgroup> lookup(std::string_view proc_cgroup, std::string_view mountinfo) {
   memory_cgroup cg;
-  ASSERT_EQ(find_memory_cgroup(hybrid_cgroup, hybrid_mountinfo, cg), "");
-  EXPECT_EQ(cg.ver, memory_cgroup::version::v1);
-  EXPECT_EQ(cg.dir, "/sys/fs/cgroup/memory/default/c1");
+  if (!find_memory_cgroup(proc_cgroup, mountinfo, cg).empty()) return std::nullopt;
+  return cg;
+}
+
+TEST(ShimOomCgroup, HybridUsesTheV1MemoryController) {
+  auto cg = lookup(hybrid_cgroup, hybrid_mountinfo);
+  ASSERT_TRUE(cg);
+  EXPECT_EQ(cg->ver, memory_cgroup::version::v1);
+  EXPECT_EQ(cg->dir, "/sys/fs/cgroup/memory/default/c1");
 }
 
 TEST(ShimOomCgroup, UnifiedUsesTheV2Cgroup) {
-  memory_cgroup cg;
-  ASSERT_EQ(find_memory_cgroup("0::/system.slice/containerd.service/k8s.io/c2\n",
-                               "25 1 0:22 / /sys/fs/cgroup rw,nosuid - cgroup2 cgroup2 rw,nsdelegate\n", cg),
-            "");
-  EXPECT_EQ(cg.ver, memory_cgroup::version::v2);
-  EXPECT_EQ(cg.dir, "/sys/fs/cgroup/system.slice/containerd.service/k8s.io/c2");
+  auto cg = lookup("0::/system.slice/containerd.service/k8s.io/c2\n",
+                   "25 1 0:22 / /sys/fs/cgroup rw,nosuid - cgroup2 cgroup2 rw,nsdelegate\n");
+  ASSERT_TRUE(cg);
+  EXPECT_EQ(cg->ver, memory_cgroup::version::v2);
+  EXPECT_EQ(cg->dir, "/sys/fs/cgroup/system.slice/containerd.service/k8s.io/c2");
 }
 
 TEST(ShimOomCgroup, MountRootAndEscapedMountPoint) {
   // A mount of a sub-tree (its root is not "/"), at a path with a space (\040).
-  memory_cgroup cg;
-  ASSERT_EQ(find_memory_cgroup("7:memory:/pods/p1/c3\n",
-                               "40 1 0:40 /pods /mnt/my\\040cgroups rw - cgroup cgroup rw,memory\n", cg),
-            "");
-  EXPECT_EQ(cg.dir, "/mnt/my cgroups/p1/c3");
+  auto cg =
+      lookup("7:memory:/pods/p1/c3\n", "40 1 0:40 /pods /mnt/my\\040cgroups rw - cgroup cgroup rw,memory\n");
+  ASSERT_TRUE(cg);
+  EXPECT_EQ(cg->dir, "/mnt/my cgroups/p1/c3");
   // A mount whose root does not hold the cgroup does not show it.
-  EXPECT_NE(find_memory_cgroup("7:memory:/other/c3\n",
-                               "40 1 0:40 /pods /mnt/pods rw - cgroup cgroup rw,memory\n", cg),
-            "");
-  EXPECT_NE(find_memory_cgroup("7:memory:/podsX/c3\n",
-                               "40 1 0:40 /pods /mnt/pods rw - cgroup cgroup rw,memory\n", cg),
-            "");
+  const std::string_view pods_mount = "40 1 0:40 /pods /mnt/pods rw - cgroup cgroup rw,memory\n";
+  EXPECT_FALSE(lookup("7:memory:/other/c3\n", pods_mount));
+  EXPECT_FALSE(lookup("7:memory:/podsX/c3\n", pods_mount));
+  EXPECT_TRUE(lookup("7:memory:/pods\n", pods_mount));
 }
 
 TEST(ShimOomCgroup, NoMemoryCgroupIsAnError) {
