@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <iostream>
 
 #include <runcpp/pid_file.hpp>
 
@@ -106,11 +107,19 @@ stdio_paths paths_of(const auto& req) {
   return {.in = req.stdin(), .out = req.stdout(), .err = req.stderr(), .terminal = req.terminal()};
 }
 
+oom_watcher::on_oom_fn oom_events_to(publisher& pub) {
+  return [&pub](const std::string& id) {
+    events::TaskOOM ev;
+    ev.set_container_id(id);
+    pub.publish("/tasks/oom", ev);
+  };
+}
+
 }  // namespace
 
 task_service::task_service(ttrpc::loop& l, publisher& pub, std::shared_ptr<runcpp::reaper> reaper,
                            service_config cfg)
-    : loop_(l), pub_(pub), reaper_(std::move(reaper)), cfg_(std::move(cfg)) {
+    : loop_(l), pub_(pub), reaper_(std::move(reaper)), cfg_(std::move(cfg)), oom_(l, oom_events_to(pub)) {
   // Not the exits of runcpp's runc calls nor of logging programs (both started
   // with reaper::start): a stale exit must never be claimed by a reused pid.
   auto sub = reaper_->subscribe({.filter = runcpp::exit_filter::foreign});
@@ -277,6 +286,8 @@ ttrpc::status task_service::attach_init(container& c) {
     return fail(ttrpc::code::internal, io_error);
   }
   ledger_.track(key, *pid, c.init.io.copies_output());
+  if (auto e = oom_.add(c.id, *pid); !e.empty())
+    std::cerr << "containerd-shim-runcpp-v1: " << c.id << ": no OOM events: " << e << std::endl;
   return {};
 }
 
@@ -473,6 +484,7 @@ void task_service::remove(std::string_view payload, ttrpc::responder& r) {
   pub_.publish("/tasks/delete", ev);
   for (const auto& [exec_id, unused] : c.execs) ledger_.forget({c.id, exec_id});
   ledger_.forget(key);
+  oom_.remove(c.id);
   reply_after_release(loop_, c.init.io, r, resp);
   containers_.erase(c.id);
 }
@@ -635,6 +647,7 @@ void task_service::report_exits() {
 }
 
 void task_service::report(const reported_exit& e) {
+  if (e.key.is_init()) oom_.check(e.key.container);  // an OOM kill is published before its exit
   events::TaskExit ev;
   ev.set_container_id(e.key.container);
   ev.set_id(e.key.is_init() ? e.key.container : e.key.exec);

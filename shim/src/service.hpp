@@ -23,6 +23,7 @@
 #include <runcpp/ttrpc/server.hpp>
 
 #include "exits.hpp"
+#include "oom.hpp"
 #include "publisher.hpp"
 #include "stdio.hpp"
 
@@ -91,6 +92,7 @@ class task_service {
   exit_ledger ledger_;
   std::map<std::string, std::unique_ptr<container>> containers_;
   bool shutting_down_ = false;
+  oom_watcher oom_;  ///< each container's memory cgroup, from Create to Delete
 };
 
 }  // namespace runcpp::shim

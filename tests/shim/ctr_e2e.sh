@@ -711,6 +711,33 @@ case_log_binary() {
   rm -rf "$d"
 }
 
+# A container killed by its memory cgroup: the shim publishes /tasks/oom for it
+# (containerd.events.TaskOOM), before the task's exit, and the task exits 137.
+case_oom() {
+  local id=e2e-oom events=$DIR/e2e-oom.events i
+  # ctr itself, not a subshell, so that killing it ends it.
+  ctr --address "$DIR/containerd.sock" events > "$events" 2>&1 &
+  local events_pid=$!
+  sleep 0.5 # ctr events subscribes
+  # dd allocates one 64 MiB block and fills it from /dev/zero: 4 times the limit.
+  crun_ --rm --memory-limit $((16 * 1024 * 1024)) "$IMG" "$id" dd if=/dev/zero of=/dev/null bs=64M count=1
+  local rc=$?
+  local oom="/tasks/oom {\"container_id\":\"$id\"}"
+  for ((i = 0; i < 50; i++)); do
+    grep -qF "$oom" "$events" && break
+    sleep 0.1
+  done
+  kill "$events_pid"
+  wait "$events_pid" 2> /dev/null
+  echo "events:"
+  grep -F "\"$id\"" "$events"
+  ((rc == 137)) || fail "the OOM-killed task exited $rc, expected 137"
+  grep -qF "$oom" "$events" || fail "no $oom event"
+  local first
+  first=$(grep -F "\"container_id\":\"$id\"" "$events" | grep -o -m 1 -e ' /tasks/oom ' -e ' /tasks/exit ')
+  [[ $first == " /tasks/oom " ]] || fail "/tasks/oom did not come before /tasks/exit"
+}
+
 do_setup() {
   # a previous run's leftovers
   if [[ -f $DIR/containerd.pid ]]; then
