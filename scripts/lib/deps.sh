@@ -1,7 +1,7 @@
 # Sourced by scripts/test and scripts/demo: installs, with apt-get, whatever of
 # runcpp's build and test dependencies is missing. Needs root.
 runcpp_packages=(cmake g++ make ninja-build pkg-config libgtest-dev libgmock-dev libbenchmark-dev
-                 nlohmann-json3-dev rapidjson-dev runc crun busybox-static criu
+                 rapidjson-dev runc crun busybox-static criu
                  # ttrpc and the containerd shim (ttrpc/, shim/): protobuf, containerd's and ttrpc's
                  # Go sources (.proto files, captured-format references), containerd for the shim's tests
                  libprotobuf-dev protobuf-compiler golang-github-containerd-ttrpc-dev

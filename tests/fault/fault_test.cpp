@@ -32,6 +32,7 @@
 
 #include "runner.hpp"
 #include "support/hygiene.hpp"
+#include "support/json.hpp"
 #include "syscall_faults.hpp"
 
 namespace runcpp {

@@ -20,6 +20,7 @@
 #include <runcpp/runcpp.hpp>
 
 #include "support/hygiene.hpp"
+#include "support/json.hpp"
 
 namespace runcpp {
 namespace {
@@ -39,7 +40,7 @@ class client_fake : public testing::hygiene_test {
   }
   std::string record_path() const { return (dir_.path() / "record.json").string(); }
   std::string record_env() const { return "FAKE_RUNC_RECORD=" + record_path(); }
-  nlohmann::json record() const { return testing::read_record(record_path()); }
+  testing::json_value record() const { return testing::read_record(record_path()); }
 
   testing::temp_dir dir_;
 };

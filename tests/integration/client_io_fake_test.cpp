@@ -20,6 +20,7 @@
 #include <runcpp/socket.hpp>
 
 #include "support/hygiene.hpp"
+#include "support/json.hpp"
 
 namespace runcpp {
 namespace {
@@ -37,7 +38,7 @@ class client_io : public testing::hygiene_test {
   }
   std::string rec() const { return (dir_.path() / "record.json").string(); }
   std::string rec_env() const { return "FAKE_RUNC_RECORD=" + rec(); }
-  nlohmann::json record() const { return testing::read_record(rec()); }
+  testing::json_value record() const { return testing::read_record(rec()); }
   std::vector<std::string> argv() const { return record()["argv"].get<std::vector<std::string>>(); }
 
   testing::temp_dir dir_;

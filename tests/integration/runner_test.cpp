@@ -13,6 +13,7 @@
 
 #include "runner.hpp"
 #include "support/hygiene.hpp"
+#include "support/json.hpp"
 
 namespace runcpp::detail {
 namespace {

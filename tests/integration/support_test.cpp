@@ -16,6 +16,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <chrono>
+#include <cstdint>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
@@ -28,6 +29,7 @@
 
 #include "support/bundle.hpp"
 #include "support/hygiene.hpp"
+#include "support/json.hpp"
 
 namespace {
 
@@ -195,11 +197,11 @@ TEST_F(fake_runc, RecordsArgvEnvFdsAndProcessState) {
   EXPECT_EQ(WEXITSTATUS(status), 0);
 
   auto rec = runcpp::testing::read_record(record_path());
-  std::vector<std::string> argv = rec.at("argv");
+  auto argv = rec.at("argv").get<std::vector<std::string>>();
   std::vector<std::string> want_argv = {runcpp::testing::fake_runc_path()};
   want_argv.insert(want_argv.end(), s.args.begin(), s.args.end());
   EXPECT_EQ(argv, want_argv);
-  std::vector<std::string> env = rec.at("env");
+  auto env = rec.at("env").get<std::vector<std::string>>();
   EXPECT_EQ(env, (std::vector<std::string>{"FAKE_RUNC_RECORD=" + record_path(), "A=1", "WEIRD=tab\there",
                                            "BIN=\xc3\xbf"}))
       << "invalid UTF-8 is recorded as Latin-1";
@@ -566,10 +568,10 @@ TEST_F(fake_runc, AppendsJsonOrTextLogErrorAndPrintsIt) {
   auto json_text = runcpp::testing::read_file(json_log);
   ASSERT_FALSE(json_text.empty());
   EXPECT_EQ(json_text.back(), '\n');
-  auto record = nlohmann::json::parse(json_text);
-  EXPECT_EQ(record.at("level"), "error");
-  EXPECT_EQ(record.at("msg"), "container \"x\" does not exist");
-  EXPECT_EQ(record.at("time"), "2026-11-28T00:00:00Z");
+  auto record = runcpp::testing::json_value::parse(json_text);
+  EXPECT_EQ(record.at("level").get<std::string>(), "error");
+  EXPECT_EQ(record.at("msg").get<std::string>(), "container \"x\" does not exist");
+  EXPECT_EQ(record.at("time").get<std::string>(), "2026-11-28T00:00:00Z");
   EXPECT_EQ(runcpp::testing::read_file(text_log),
             "time=\"2026-11-28T00:00:00Z\" level=error msg=\"container \\\"x\\\" does not exist\"\n");
 }
@@ -901,12 +903,13 @@ TEST_F(fake_runc, RuntimeRootForceDeletesTrackedIdsThenRemovesItself) {
   ::unsetenv("FAKE_RUNC_RECORD");
   EXPECT_FALSE(std::filesystem::exists(root_dir));
   auto rec = runcpp::testing::read_record(record_path());
-  EXPECT_EQ(rec.at("argv"), nlohmann::json::array({runcpp::testing::fake_runc_path(), "--root",
-                                                   root_dir.string(), "delete", "--force", id}));
-  EXPECT_EQ(rec.at("stdin_is_devnull"), true);
-  EXPECT_EQ(rec.at("stdout_is_devnull"), true);
-  EXPECT_EQ(rec.at("stderr_is_devnull"), true);
-  EXPECT_EQ(rec.at("sigmask_empty"), true);
+  EXPECT_EQ(rec.at("argv").get<std::vector<std::string>>(),
+            (std::vector<std::string>{runcpp::testing::fake_runc_path(), "--root", root_dir.string(),
+                                      "delete", "--force", id}));
+  EXPECT_TRUE(rec.at("stdin_is_devnull").get<bool>());
+  EXPECT_TRUE(rec.at("stdout_is_devnull").get<bool>());
+  EXPECT_TRUE(rec.at("stderr_is_devnull").get<bool>());
+  EXPECT_TRUE(rec.at("sigmask_empty").get<bool>());
 }
 
 TEST(support, BusyboxBundleHasRootfsAndWritesEdits) {
@@ -930,12 +933,13 @@ TEST(support, BusyboxBundleHasRootfsAndWritesEdits) {
       .set_memory_limit(64 << 20)
       .set_readonly_rootfs(false);
   bundle->write();
-  auto written = nlohmann::json::parse(runcpp::testing::read_file(bundle->config_path()));
-  EXPECT_EQ(written.at("process").at("args"), nlohmann::json::array({"sh", "-c", "echo hi"}));
-  EXPECT_EQ(written.at("process").at("terminal"), true);
-  EXPECT_EQ(written.at("process").at("env"), nlohmann::json::array({"PATH=/bin", "A=b", "C=d"}));
-  EXPECT_EQ(written.at("linux").at("resources").at("memory").at("limit"), 64 << 20);
-  EXPECT_EQ(written.at("root").at("readonly"), false);
+  auto written = runcpp::testing::json_value::parse(runcpp::testing::read_file(bundle->config_path()));
+  using strings = std::vector<std::string>;
+  EXPECT_EQ(written.at("process").at("args").get<strings>(), (strings{"sh", "-c", "echo hi"}));
+  EXPECT_TRUE(written.at("process").at("terminal").get<bool>());
+  EXPECT_EQ(written.at("process").at("env").get<strings>(), (strings{"PATH=/bin", "A=b", "C=d"}));
+  EXPECT_EQ(written.at("linux").at("resources").at("memory").at("limit").get<std::int64_t>(), 64 << 20);
+  EXPECT_FALSE(written.at("root").at("readonly").get<bool>());
   const auto path = bundle->path();
   bundle.reset();
   EXPECT_FALSE(std::filesystem::exists(path));

@@ -1,5 +1,5 @@
 // Test-support helpers: fd-leak and child-process checks, paths of the test
-// helpers, fake_runc record reading, temporary directories.
+// helpers, temporary directories. fake_runc's records: support/json.hpp.
 //
 // Every integration test fixture derives from runcpp::testing::hygiene_test:
 //
@@ -17,7 +17,6 @@
 
 #include <chrono>
 #include <filesystem>
-#include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -65,10 +64,6 @@ std::string test_data(std::string_view relative);
 
 // Whole contents of a file; throws std::runtime_error if unreadable.
 std::string read_file(const std::filesystem::path& path);
-
-// Parses the JSON record that fake_runc writes for FAKE_RUNC_RECORD; throws
-// std::runtime_error (with the path) if it is missing or malformed.
-nlohmann::json read_record(const std::filesystem::path& path);
 
 // Reads `fd` to EOF, giving up after 5 s so that a bug fails instead of hanging.
 std::string read_to_eof(int fd);

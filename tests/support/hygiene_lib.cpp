@@ -198,15 +198,6 @@ std::string read_file(const std::filesystem::path& path) {
 
 std::string test_data(std::string_view relative) { return read_file(test_data_path(relative)); }
 
-nlohmann::json read_record(const std::filesystem::path& path) {
-  const std::string text = read_file(path);
-  try {
-    return nlohmann::json::parse(text);
-  } catch (const nlohmann::json::exception& e) {
-    throw std::runtime_error("malformed fake_runc record " + path.string() + ": " + e.what());
-  }
-}
-
 std::string read_to_eof(int fd) {
   std::string text;
   const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(5);

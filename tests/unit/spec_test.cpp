@@ -16,7 +16,8 @@
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
-#include <nlohmann/json.hpp>
+
+#include "support/json.hpp"
 
 namespace {
 
@@ -26,6 +27,7 @@ using runcpp::spec::parse_linux_resources_json;
 using runcpp::spec::parse_process_json;
 using runcpp::spec::process;
 using runcpp::spec::to_json;
+using runcpp::testing::json_value;
 using testing::HasSubstr;
 using strings = std::vector<std::string>;
 
@@ -486,7 +488,7 @@ TEST(spec_parse, out_of_range_integers_name_the_key_and_range) {
       {R"({"user":{"additionalGids":[0,4294967296]}})", "user.additionalGids[1]"},
       {R"({"consoleSize":{"width":-80}})", "consoleSize.width"},
       {R"({"rlimits":[{"type":"RLIMIT_NOFILE","hard":-1,"soft":1}]})", "rlimits[0].hard"},
-      {R"({"rlimits":[{"soft":18446744073709551616}]})", "rlimits[0].soft"},  // 2^64: a float to nlohmann
+      {R"({"rlimits":[{"soft":18446744073709551616}]})", "rlimits[0].soft"},  // 2^64: read as a double
       {R"({"oomScoreAdj":2147483648})", "oomScoreAdj"},
       {R"({"oomScoreAdj":-2147483649})", "oomScoreAdj"},
       {R"({"oomScoreAdj":1.5})", "oomScoreAdj"},
@@ -649,7 +651,7 @@ TEST(spec_fixtures, containerd_update_resources) {
 
 TEST(spec_fixtures, runc_1_1_5_spec_config) {
   // The process and linux.resources objects of runc's own default config.json.
-  const auto config = nlohmann::json::parse(fixture("runc-1.1.5-spec-config.json"), nullptr, false);
+  const auto config = json_value::parse(fixture("runc-1.1.5-spec-config.json"));
   ASSERT_TRUE(config.is_object());
   ASSERT_TRUE(config.contains("process"));
   auto p = parse_process_json(config["process"].dump());
@@ -667,15 +669,21 @@ TEST(spec_fixtures, runc_1_1_5_spec_config) {
             (std::vector<process::rlimit_t>{{.type = "RLIMIT_NOFILE", .hard = 1024, .soft = 1024}}));
   EXPECT_EQ(p->no_new_privileges, true);
   // Nothing else, and our output says the same as runc's, key for key.
-  EXPECT_EQ(nlohmann::json::parse(to_json(*p)), config["process"]);
+  EXPECT_EQ(json_value::parse(to_json(*p)), config["process"]);
 
   ASSERT_TRUE(config.contains("linux"));
   auto r = parse_linux_resources_json(config["linux"]["resources"].dump());
   ASSERT_TRUE(r) << r.error().message();
   EXPECT_EQ(*r, (linux_resources{.devices = {{{.allow = false, .access = "rwm"}}}}));
-  // nlohmann's dump() sorted the keys; the output keeps that input order.
-  EXPECT_EQ(to_json(*r), R"({"devices":[{"access":"rwm","allow":false}]})");
-  EXPECT_EQ(nlohmann::json::parse(to_json(*r)), config["linux"]["resources"]);
+  // dump() keeps runc's key order, and so does the output.
+  EXPECT_EQ(to_json(*r), R"({"devices":[{"allow":false,"access":"rwm"}]})");
+  EXPECT_EQ(json_value::parse(to_json(*r)), config["linux"]["resources"]);
+  // Sorted keys (as another encoder may write them) stay in that input order,
+  // not specs-go's ("allow" before "access").
+  const std::string_view sorted = R"({"devices":[{"access":"rwm","allow":false}]})";
+  auto s = parse_linux_resources_json(sorted);
+  ASSERT_TRUE(s) << s.error().message();
+  EXPECT_EQ(to_json(*s), sorted);
 }
 
 }  // namespace
