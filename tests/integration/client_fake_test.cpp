@@ -201,19 +201,21 @@ TEST_F(client_fake, deadline_with_a_runc_that_obeys_sigterm) {
 // runc still exits 0 reports the success, for every kind of command.
 TEST_F(client_fake, a_runc_that_finishes_despite_the_stop_is_a_success) {
   auto c = make();
-  call_context ctx{.deadline = clock_type::now() + 50ms,
-                   .extra_env = {"FAKE_RUNC_IGNORE_SIGTERM=1", "FAKE_RUNC_SLEEP_MS=300"},
+  // The stop comes 250 ms in: fake_runc must have set SIGTERM to SIG_IGN by then,
+  // which an ASan build on a loaded machine did not always do within 50 ms.
+  call_context ctx{.deadline = clock_type::now() + 250ms,
+                   .extra_env = {"FAKE_RUNC_IGNORE_SIGTERM=1", "FAKE_RUNC_SLEEP_MS=1000"},
                    .on_stop = {.signal = SIGTERM, .grace = 5s}};
   auto started = c.start("x", ctx);  // captured output
   EXPECT_TRUE(started) << started.error();
-  ctx.deadline = clock_type::now() + 50ms;
+  ctx.deadline = clock_type::now() + 250ms;
   auto created = c.create("x", "/nonexistent-bundle", {}, ctx);  // runc's stdio is the io's
   EXPECT_TRUE(created) << created.error();
   std::stop_source stop;
   ctx.deadline.reset();
   ctx.stop = stop.get_token();
   std::jthread stopper([&] {
-    std::this_thread::sleep_for(50ms);
+    std::this_thread::sleep_for(250ms);
     stop.request_stop();
   });
   auto ran = c.run("x", "/nonexistent-bundle", {}, ctx);
