@@ -22,7 +22,10 @@ source "$here/../../scripts/lib/containerd.sh"
 DIR=${SHIM_E2E_DIR:?set SHIM_E2E_DIR}
 BIN=${SHIM_E2E_BIN:-}
 RUNTIME=${SHIM_E2E_RUNTIME:-io.containerd.runcpp.v1}
-NS=runcpp-e2e
+# One namespace per DIR: the runc root (/run/containerd/<shim>/<ns>) and the cgroups
+# (/<ns>/<id>) are machine-wide, and setup clears that root of an earlier run's
+# containers; with a shared name, a second tree's setup killed this one's containers.
+NS=$(basename "$DIR")
 IMG=$CTRD_IMAGE
 SHIM_NAME=containerd-shim-${RUNTIME#io.containerd.}
 SHIM_NAME=${SHIM_NAME//./-}
