@@ -345,6 +345,75 @@ case_group() {
   fail "the group's shim $shim still runs after its last task was deleted"
 }
 
+# One shim through 1,000 containers, 16 at a time (issue 13, "the shim survives"):
+# all join one io.containerd.runc.v2.group with a long-lived anchor, so one daemon
+# serves them all. Every `ctr run --rm` must return its own exit code (i % 256) and
+# print its own number; the shim's RSS may grow by at most thousand_rss_slack_kib
+# and its fd count not at all between the first 100 containers and the end.
+thousand_total=${SHIM_E2E_THOUSAND:-1000}
+thousand_parallel=16
+thousand_rss_slack_kib=256
+
+thousand_one() {
+  local i=$1 group=$2 want=$(($1 % 256)) out rc
+  out=$(crun_ --rm --annotation "io.containerd.runc.v2.group=$group" "$IMG" "e2e-k-$i" \
+    sh -c "echo $i; exit $want" 2> "$DIR/k/$i.err")
+  rc=$?
+  if ((rc == want)) && [[ $out == "$i" && ! -s $DIR/k/$i.err ]]; then
+    echo "$i" >> "$DIR/k/ok"
+  else
+    echo "container $i: exit $rc (expected $want), output '$out', stderr '$(< "$DIR/k/$i.err")'" >> "$DIR/k/bad"
+  fi
+  rm -f "$DIR/k/$i.err"
+}
+
+# Containers [from, to), at most thousand_parallel at once.
+thousand_batch() {
+  local i
+  for ((i = $1; i < $2; i++)); do
+    while (($(jobs -rp | wc -l) >= thousand_parallel)); do wait -n; done
+    thousand_one "$i" "$3" &
+  done
+  wait
+}
+
+shim_sample() { echo "$(awk '$1 == "VmRSS:" { print $2 }' "/proc/$1/status") $(ls "/proc/$1/fd" | wc -l)"; }
+
+case_thousand() {
+  local group=e2e-k-$$ anchor=e2e-k-anchor shim start first last
+  rm -rf "$DIR/k"
+  mkdir -p "$DIR/k"
+  trap 'remove "$anchor"' EXIT
+  crun_ -d --annotation "io.containerd.runc.v2.group=$group" "$IMG" "$anchor" sleep 100000 || fail "run -d $anchor"
+  wait_status "$anchor" RUNNING
+  shim=$(awk '$1 == "PPid:" { print $2 }' "/proc/$(task_pid "$anchor")/status")
+  [[ $(tr '\0' '\n' < "/proc/$shim/cmdline" | head -n 1) == *$SHIM_NAME ]] || fail "parent $shim of the anchor is not $SHIM_NAME"
+  start=$(date +%s)
+  thousand_batch 0 100 "$group"
+  first=$(shim_sample "$shim")
+  thousand_batch 100 "$thousand_total" "$group"
+  last=$(shim_sample "$shim")
+  local took=$(($(date +%s) - start)) ok bad
+  ok=$(sort -u "$DIR/k/ok" 2> /dev/null | wc -l)
+  bad=$(cat "$DIR/k/bad" 2> /dev/null | wc -l)
+  note "$thousand_total containers, $thousand_parallel at a time: ${took}s; exits checked: $ok right, $bad wrong"
+  note "shim $shim after 100: RSS ${first% *} KiB, ${first#* } fds; at the end: RSS ${last% *} KiB, ${last#* } fds"
+  [[ -s $DIR/k/bad ]] && head -n 20 "$DIR/k/bad" >&2
+  [[ -d /proc/$shim ]] || fail "the group's shim died"
+  remove "$anchor"
+  trap - EXIT
+  rm -rf "$DIR/k"
+  ((ok == thousand_total && bad == 0)) || fail "$bad of $thousand_total containers did not report their own exit"
+  ((${last% *} - ${first% *} <= thousand_rss_slack_kib)) || fail "the shim's RSS grew from ${first% *} to ${last% *} KiB"
+  ((${last#* } <= ${first#* })) || fail "the shim's fds grew from ${first#* } to ${last#* }"
+  local i
+  for ((i = 0; i < 50; i++)); do
+    [[ -d /proc/$shim ]] || return 0
+    sleep 0.1
+  done
+  fail "the group's shim $shim still runs after its last task was deleted"
+}
+
 do_setup() {
   # a previous run's leftovers
   if [[ -f $DIR/containerd.pid ]]; then
