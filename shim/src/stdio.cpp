@@ -1,13 +1,26 @@
 #include "stdio.hpp"
 
 #include <fcntl.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
+#include <utility>
 
 namespace runcpp::shim {
 namespace {
+
+constexpr auto drain_poll = std::chrono::milliseconds(20);
+constexpr auto drain_idle_limit = std::chrono::seconds(2);
+constexpr auto drain_limit = std::chrono::seconds(30);
+
+// Bytes written into a fifo and not read yet (by anybody: the pipe is shared).
+std::uint64_t unread(const unique_fd& fd) {
+  int n = 0;
+  if (!fd || ::ioctl(fd.get(), FIONREAD, &n) != 0 || n < 0) return 0;
+  return static_cast<std::uint64_t>(n);
+}
 
 std::string errno_text(std::string_view what, const std::string& path) {
   return std::string(what) + " " + path + ": " + std::strerror(errno);
@@ -59,7 +72,10 @@ std::shared_ptr<runcpp::io> process_stdio::runc_io() const {
   return runcpp::fd_io(in_pipe_read_.get(), out_write_.get(), err_write_.get());
 }
 
-std::string process_stdio::started(ttrpc::loop& l, std::function<void()> on_output_end) {
+process_stdio::~process_stdio() { cancel_drain(); }
+
+std::string process_stdio::started(ttrpc::loop& l) {
+  loop_ = &l;
   in_pipe_read_.reset();
   err_write_.reset();
   if (!paths_.terminal) {
@@ -75,7 +91,7 @@ std::string process_stdio::started(ttrpc::loop& l, std::function<void()> on_outp
   console_.emplace(std::move(*c));
   if (out_write_) {
     out_pump_ = std::make_unique<pump>(l, unique_fd(::fcntl(console_->fd(), F_DUPFD_CLOEXEC, 3)),
-                                       std::move(out_write_), std::move(on_output_end));
+                                       std::move(out_write_), nullptr);
   }
   if (in_fifo_) {
     in_pump_ = std::make_unique<pump>(l, std::move(in_fifo_),
@@ -84,7 +100,43 @@ std::string process_stdio::started(ttrpc::loop& l, std::function<void()> on_outp
   return {};
 }
 
+void process_stdio::when_drained(std::function<void()> done) {
+  cancel_drain();
+  drained_ = std::move(done);
+  const auto now = std::chrono::steady_clock::now();
+  seen_written_ = out_pump_ ? out_pump_->written() : 0;
+  seen_unread_ = unread(out_keep_) + unread(err_keep_);
+  idle_since_ = now;
+  give_up_at_ = now + drain_limit;
+  check_drained();
+}
+
+void process_stdio::check_drained() {
+  drain_timer_ = 0;
+  const auto now = std::chrono::steady_clock::now();
+  const std::uint64_t in_fifos = unread(out_keep_) + unread(err_keep_);
+  const std::uint64_t written = out_pump_ ? out_pump_->written() : 0;
+  const bool copying = out_pump_ && !out_pump_->ended();
+  if (written != seen_written_ || in_fifos != seen_unread_)
+    idle_since_ = now;  // a slow reader, not a stuck one
+  seen_written_ = written;
+  seen_unread_ = in_fifos;
+  const bool drained = !copying && in_fifos == 0;
+  if (drained || !loop_ || now - idle_since_ >= drain_idle_limit || now >= give_up_at_) {
+    if (auto done = std::exchange(drained_, nullptr)) done();
+    return;
+  }
+  drain_timer_ = loop_->add_timer(now + drain_poll, [this] { check_drained(); });
+}
+
+void process_stdio::cancel_drain() noexcept {
+  if (drain_timer_ != 0 && loop_) loop_->cancel_timer(drain_timer_);
+  drain_timer_ = 0;
+  drained_ = nullptr;
+}
+
 void process_stdio::close() noexcept {
+  cancel_drain();
   in_pump_.reset();
   out_pump_.reset();
   console_.reset();

@@ -6,6 +6,7 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <filesystem>
 
 namespace runcpp::shim {
@@ -50,6 +51,61 @@ TEST(ShimStdio, CloseAfterAFailedStartGivesTheClientEof) {
   EXPECT_EQ(errno, EAGAIN);
   io.close();  // runc exec failed: ctr must not wait for output forever
   EXPECT_EQ(::read(reader.get(), &c, 1), 0);
+}
+
+// Runs the loop until `flag` is set or `limit` passed; returns how long it took.
+std::chrono::milliseconds run_until(ttrpc::loop& l, const bool& flag, std::chrono::milliseconds limit) {
+  const auto start = std::chrono::steady_clock::now();
+  while (!flag && std::chrono::steady_clock::now() - start < limit) l.run_once(std::chrono::milliseconds(10));
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start);
+}
+
+// ctr 1.6 closes its fifos once it has the exit status: the exit waits for the
+// client to read what the container wrote.
+TEST(ShimStdio, DrainedOnlyOnceTheClientReadTheFifo) {
+  fifo_dir d;
+  unique_fd reader(::open((d.dir / "out").c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC));
+  auto l = ttrpc::loop::create();
+  process_stdio io;
+  ASSERT_EQ(io.open(d.paths()), "");
+  ASSERT_EQ(::write(io.runc_io()->child_fds().out, "tail", 4), 4);  // then the container exits
+  ASSERT_EQ(io.started(*l), "");
+  bool drained = false;
+  io.when_drained([&] { drained = true; });
+  run_until(*l, drained, std::chrono::milliseconds(300));
+  EXPECT_FALSE(drained) << "reported while 4 bytes wait in the fifo";
+  char buf[8];
+  ASSERT_EQ(::read(reader.get(), buf, sizeof buf), 4);
+  EXPECT_LT(run_until(*l, drained, std::chrono::seconds(5)), std::chrono::milliseconds(500));
+  EXPECT_TRUE(drained);
+}
+
+TEST(ShimStdio, DrainedAtOnceWhenNothingIsUnread) {
+  fifo_dir d;
+  unique_fd reader(::open((d.dir / "out").c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC));
+  auto l = ttrpc::loop::create();
+  process_stdio io;
+  ASSERT_EQ(io.open(d.paths()), "");
+  ASSERT_EQ(io.started(*l), "");
+  bool drained = false;
+  io.when_drained([&] { drained = true; });
+  EXPECT_TRUE(drained);
+}
+
+// A client that went away never reads: the exit is reported anyway, 2 s later.
+TEST(ShimStdio, DrainGivesUpWhenNothingMovesFor2s) {
+  fifo_dir d;
+  unique_fd reader(::open((d.dir / "out").c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC));
+  auto l = ttrpc::loop::create();
+  process_stdio io;
+  ASSERT_EQ(io.open(d.paths()), "");
+  ASSERT_EQ(::write(io.runc_io()->child_fds().out, "x", 1), 1);
+  ASSERT_EQ(io.started(*l), "");
+  bool drained = false;
+  io.when_drained([&] { drained = true; });
+  const auto took = run_until(*l, drained, std::chrono::seconds(5));
+  EXPECT_TRUE(drained);
+  EXPECT_GE(took, std::chrono::milliseconds(1900));
 }
 
 TEST(ShimStdio, UnsupportedUriIsAnError) {
