@@ -8,6 +8,8 @@
 
 #include <chrono>
 #include <filesystem>
+#include <memory>
+#include <string_view>
 
 namespace runcpp::shim {
 namespace {
@@ -53,58 +55,53 @@ TEST(ShimStdio, CloseAfterAFailedStartGivesTheClientEof) {
   EXPECT_EQ(::read(reader.get(), &c, 1), 0);
 }
 
-// Runs the loop until `flag` is set or `limit` passed; returns how long it took.
-std::chrono::milliseconds run_until(ttrpc::loop& l, const bool& flag, std::chrono::milliseconds limit) {
-  const auto start = std::chrono::steady_clock::now();
-  while (!flag && std::chrono::steady_clock::now() - start < limit) l.run_once(std::chrono::milliseconds(10));
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start);
-}
+// A process whose stdout fifo a client opened; the process wrote `unread` bytes
+// into it and exited, then when_drained() was asked.
+struct exited_process {
+  fifo_dir d;
+  unique_fd reader{::open((d.dir / "out").c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC)};
+  std::unique_ptr<ttrpc::loop> l = ttrpc::loop::create();
+  process_stdio io;
+  bool drained = false;
+
+  explicit exited_process(std::string_view unread) {
+    EXPECT_EQ(io.open(d.paths()), "");
+    EXPECT_EQ(::write(io.runc_io()->child_fds().out, unread.data(), unread.size()),
+              static_cast<ssize_t>(unread.size()));
+    EXPECT_EQ(io.started(*l), "");
+    io.when_drained([this] { drained = true; });
+  }
+  // Runs the loop until drained or `limit` passed; returns how long it took.
+  std::chrono::milliseconds run(std::chrono::milliseconds limit) {
+    const auto start = std::chrono::steady_clock::now();
+    while (!drained && std::chrono::steady_clock::now() - start < limit)
+      l->run_once(std::chrono::milliseconds(10));
+    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start);
+  }
+};
 
 // ctr 1.6 closes its fifos once it has the exit status: the exit waits for the
 // client to read what the container wrote.
 TEST(ShimStdio, DrainedOnlyOnceTheClientReadTheFifo) {
-  fifo_dir d;
-  unique_fd reader(::open((d.dir / "out").c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC));
-  auto l = ttrpc::loop::create();
-  process_stdio io;
-  ASSERT_EQ(io.open(d.paths()), "");
-  ASSERT_EQ(::write(io.runc_io()->child_fds().out, "tail", 4), 4);  // then the container exits
-  ASSERT_EQ(io.started(*l), "");
-  bool drained = false;
-  io.when_drained([&] { drained = true; });
-  run_until(*l, drained, std::chrono::milliseconds(300));
-  EXPECT_FALSE(drained) << "reported while 4 bytes wait in the fifo";
+  exited_process p("tail");
+  p.run(std::chrono::milliseconds(300));
+  EXPECT_FALSE(p.drained) << "reported while 4 bytes wait in the fifo";
   char buf[8];
-  ASSERT_EQ(::read(reader.get(), buf, sizeof buf), 4);
-  EXPECT_LT(run_until(*l, drained, std::chrono::seconds(5)), std::chrono::milliseconds(500));
-  EXPECT_TRUE(drained);
+  ASSERT_EQ(::read(p.reader.get(), buf, sizeof buf), 4);
+  EXPECT_LT(p.run(std::chrono::seconds(5)), std::chrono::milliseconds(500));
+  EXPECT_TRUE(p.drained);
 }
 
 TEST(ShimStdio, DrainedAtOnceWhenNothingIsUnread) {
-  fifo_dir d;
-  unique_fd reader(::open((d.dir / "out").c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC));
-  auto l = ttrpc::loop::create();
-  process_stdio io;
-  ASSERT_EQ(io.open(d.paths()), "");
-  ASSERT_EQ(io.started(*l), "");
-  bool drained = false;
-  io.when_drained([&] { drained = true; });
-  EXPECT_TRUE(drained);
+  exited_process p("");
+  EXPECT_TRUE(p.drained);
 }
 
 // A client that went away never reads: the exit is reported anyway, 2 s later.
 TEST(ShimStdio, DrainGivesUpWhenNothingMovesFor2s) {
-  fifo_dir d;
-  unique_fd reader(::open((d.dir / "out").c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC));
-  auto l = ttrpc::loop::create();
-  process_stdio io;
-  ASSERT_EQ(io.open(d.paths()), "");
-  ASSERT_EQ(::write(io.runc_io()->child_fds().out, "x", 1), 1);
-  ASSERT_EQ(io.started(*l), "");
-  bool drained = false;
-  io.when_drained([&] { drained = true; });
-  const auto took = run_until(*l, drained, std::chrono::seconds(5));
-  EXPECT_TRUE(drained);
+  exited_process p("x");
+  const auto took = p.run(std::chrono::seconds(5));
+  EXPECT_TRUE(p.drained);
   EXPECT_GE(took, std::chrono::milliseconds(1900));
 }
 
