@@ -78,6 +78,7 @@ void pump::write_buffer() {
     ssize_t n = ::write(dst_.get(), buf_.data(), buf_.size());
     if (n > 0) {
       buf_.erase(0, static_cast<std::size_t>(n));
+      written_ += static_cast<std::uint64_t>(n);
     } else if (n < 0 && errno == EINTR) {
       continue;
     } else if (n < 0 && errno == EAGAIN) {

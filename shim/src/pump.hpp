@@ -5,6 +5,7 @@
 // source is not read, so a slow reader slows the writer instead of growing memory.
 #pragma once
 
+#include <cstdint>
 #include <functional>
 #include <string>
 
@@ -28,6 +29,8 @@ class pump {
   void close_source();
   /// Whether the copy has ended.
   bool ended() const noexcept { return ended_; }
+  /// Bytes written to the destination so far (to tell a slow reader from a stuck one).
+  std::uint64_t written() const noexcept { return written_; }
 
  private:
   void on_readable();
@@ -39,6 +42,7 @@ class pump {
   unique_fd src_, dst_;
   std::function<void()> on_end_;
   std::string buf_;
+  std::uint64_t written_ = 0;
   bool src_watched_ = false, dst_watched_ = false, eof_ = false, ended_ = false;
 };
 

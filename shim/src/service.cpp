@@ -45,7 +45,6 @@ struct task_service::container {
 namespace {
 
 using ::containerd::v1::types::Status;
-constexpr auto output_drain_limit = std::chrono::seconds(2);
 
 ttrpc::status fail(ttrpc::code c, std::string msg) { return ttrpc::status{c, std::move(msg)}; }
 
@@ -275,17 +274,12 @@ void task_service::start(std::string_view payload, ttrpc::responder& r) {
 ttrpc::status task_service::attach_init(container& c) {
   auto pid = runcpp::read_pid_file(c.bundle / "init.pid");
   const process_key key{c.id, ""};
-  std::string io_error = pid ? c.init.io.started(loop_,
-                                                 [this, key] {
-                                                   ledger_.io_drained(key);
-                                                   report_exits();
-                                                 })
-                             : "pid file: " + pid.error().message();
+  std::string io_error = pid ? c.init.io.started(loop_) : "pid file: " + pid.error().message();
   if (!io_error.empty()) {
     (void)c.runc.remove(c.id, {.force = true});
     return fail(ttrpc::code::internal, io_error);
   }
-  ledger_.track(key, *pid, c.init.io.copies_output());
+  ledger_.track(key, *pid, c.init.io.waits_for_output());
   if (auto e = oom_.add(c.id, *pid); !e.empty())
     std::cerr << "containerd-shim-runcpp-v1: " << c.id << ": no OOM events: " << e << std::endl;
   return {};
@@ -319,14 +313,9 @@ void task_service::start_exec(container& c, process& p, ttrpc::responder& r) {
   auto pid = runcpp::read_pid_file(pid_file);
   if (!pid) return r.fail(fail(ttrpc::code::internal, "exec pid file: " + pid.error().message()));
   const process_key key{c.id, p.exec_id};
-  ledger_.track(key, *pid, p.io.copies_output());
+  ledger_.track(key, *pid, p.io.waits_for_output());
   p.started = true;
-  if (auto e = p.io.started(loop_,
-                            [this, key] {
-                              ledger_.io_drained(key);
-                              report_exits();
-                            });
-      !e.empty()) {
+  if (auto e = p.io.started(loop_); !e.empty()) {
     ::kill(*pid, SIGKILL);
     return r.fail(fail(ttrpc::code::internal, e));
   }
@@ -635,8 +624,7 @@ void task_service::watch_drain(const process_key& key) {
   if (!p) return;
   if (p->drain_watched) return;
   p->drain_watched = true;
-  // A daemonized grandchild may hold the terminal forever: report the exit anyway.
-  loop_.add_timer(std::chrono::steady_clock::now() + output_drain_limit, [this, key] {
+  p->io.when_drained([this, key] {
     ledger_.io_drained(key);
     report_exits();
   });

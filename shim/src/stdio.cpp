@@ -1,15 +1,28 @@
 #include "stdio.hpp"
 
 #include <fcntl.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
+#include <utility>
 
 namespace runcpp::shim {
 namespace {
+
+constexpr auto drain_poll = std::chrono::milliseconds(20);
+constexpr auto drain_idle_limit = std::chrono::seconds(2);
+constexpr auto drain_limit = std::chrono::seconds(30);
+
+// Bytes written into a fifo and not read yet (by anybody: the pipe is shared).
+std::uint64_t unread(const unique_fd& fd) {
+  int n = 0;
+  if (!fd || ::ioctl(fd.get(), FIONREAD, &n) != 0 || n < 0) return 0;
+  return static_cast<std::uint64_t>(n);
+}
 
 std::string errno_text(std::string_view what, const std::string& path) {
   return std::string(what) + " " + path + ": " + std::strerror(errno);
@@ -78,7 +91,6 @@ std::string process_stdio::open(const stdio_paths& paths, process_monitor& spawn
     if (!sock) return "console socket: " + sock.error().message();
     console_socket_ = std::move(*sock);
     if (paths.out.empty()) return {};
-    output_copies_ = 1;
     // The copy from the master writes here; the kept read end makes the open non-blocking.
     return open_output(paths.out, out_write_, out_keep_);
   }
@@ -104,10 +116,8 @@ std::string process_stdio::open_file(const std::string& path) {
   file_.reset(::open(path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644));
   if (!file_) return errno_text("open", path);
   if (!make_pipe(out_read_, out_write_)) return errno_text("pipe2", "stdout");
-  output_copies_ = 1;
   if (paths_.err.empty()) return {};
   if (!make_pipe(err_read_, err_write_)) return errno_text("pipe2", "stderr");
-  output_copies_ = 2;
   return {};
 }
 
@@ -117,7 +127,10 @@ std::shared_ptr<runcpp::io> process_stdio::runc_io() const {
   return runcpp::fd_io(in_pipe_read_.get(), out_write_.get(), err_write_.get());
 }
 
-std::string process_stdio::started(ttrpc::loop& l, std::function<void()> on_output_end) {
+process_stdio::~process_stdio() { cancel_drain(); }
+
+std::string process_stdio::started(ttrpc::loop& l) {
+  loop_ = &l;
   in_pipe_read_.reset();
   err_write_.reset();
   if (logger_) logger_->close_container_ends();
@@ -125,7 +138,7 @@ std::string process_stdio::started(ttrpc::loop& l, std::function<void()> on_outp
     out_write_.reset();
     if (in_fifo_)
       in_pump_ = std::make_unique<pump>(l, std::move(in_fifo_), std::move(in_pipe_write_), nullptr);
-    if (file_) start_file_copies(l, std::move(on_output_end));
+    if (file_) start_file_copies(l);
     return {};
   }
   auto c =
@@ -135,7 +148,7 @@ std::string process_stdio::started(ttrpc::loop& l, std::function<void()> on_outp
   console_.emplace(std::move(*c));
   if (out_write_) {
     out_pump_ = std::make_unique<pump>(l, unique_fd(::fcntl(console_->fd(), F_DUPFD_CLOEXEC, 3)),
-                                       std::move(out_write_), std::move(on_output_end));
+                                       std::move(out_write_), nullptr);
   }
   if (in_fifo_) {
     in_pump_ = std::make_unique<pump>(l, std::move(in_fifo_),
@@ -144,18 +157,54 @@ std::string process_stdio::started(ttrpc::loop& l, std::function<void()> on_outp
   return {};
 }
 
-// Both copies share `on_output_end`: it runs when the last one ended.
-void process_stdio::start_file_copies(ttrpc::loop& l, std::function<void()> on_output_end) {
-  auto left = std::make_shared<int>(output_copies_);
-  auto one_ended = [left, on_output_end = std::move(on_output_end)] {
-    if (--*left == 0 && on_output_end) on_output_end();
-  };
-  out_pump_ = std::make_unique<pump>(l, std::move(out_read_), duplicate(file_), one_ended);
-  if (err_read_) err_pump_ = std::make_unique<pump>(l, std::move(err_read_), duplicate(file_), one_ended);
+// file://: one pump per output pipe into the file.
+void process_stdio::start_file_copies(ttrpc::loop& l) {
+  out_pump_ = std::make_unique<pump>(l, std::move(out_read_), duplicate(file_), nullptr);
+  if (err_read_) err_pump_ = std::make_unique<pump>(l, std::move(err_read_), duplicate(file_), nullptr);
   file_.reset();
 }
 
+std::uint64_t process_stdio::copied() const noexcept {
+  return (out_pump_ ? out_pump_->written() : 0) + (err_pump_ ? err_pump_->written() : 0);
+}
+
+void process_stdio::when_drained(std::function<void()> done) {
+  cancel_drain();
+  drained_ = std::move(done);
+  const auto now = std::chrono::steady_clock::now();
+  seen_written_ = copied();
+  seen_unread_ = unread(out_keep_) + unread(err_keep_);
+  idle_since_ = now;
+  give_up_at_ = now + drain_limit;
+  check_drained();
+}
+
+void process_stdio::check_drained() {
+  drain_timer_ = 0;
+  const auto now = std::chrono::steady_clock::now();
+  const std::uint64_t in_fifos = unread(out_keep_) + unread(err_keep_);
+  const std::uint64_t written = copied();
+  const bool copying = (out_pump_ && !out_pump_->ended()) || (err_pump_ && !err_pump_->ended());
+  if (written != seen_written_ || in_fifos != seen_unread_)
+    idle_since_ = now;  // a slow reader, not a stuck one
+  seen_written_ = written;
+  seen_unread_ = in_fifos;
+  const bool drained = !copying && in_fifos == 0;
+  if (drained || !loop_ || now - idle_since_ >= drain_idle_limit || now >= give_up_at_) {
+    if (auto done = std::exchange(drained_, nullptr)) done();
+    return;
+  }
+  drain_timer_ = loop_->add_timer(now + drain_poll, [this] { check_drained(); });
+}
+
+void process_stdio::cancel_drain() noexcept {
+  if (drain_timer_ != 0 && loop_) loop_->cancel_timer(drain_timer_);
+  drain_timer_ = 0;
+  drained_ = nullptr;
+}
+
 void process_stdio::close() noexcept {
+  cancel_drain();
   in_pump_.reset();
   out_pump_.reset();
   err_pump_.reset();

@@ -12,8 +12,13 @@
 //  - `file://`: the file (and its directory, 0755) is created (0644) if needed,
 //    and the loop appends the container's stdout and stderr pipes to it; stdin
 //    as for fifos. Both as containerd's Go shim; a terminal with a URI is refused.
+// A process's exit is reported only once its output reached the client
+// (when_drained): ctr 1.6 closes its fifos as soon as it has the exit status, and
+// what it had not read by then is lost.
 #pragma once
 
+#include <chrono>
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -59,14 +64,24 @@ class process_stdio {
   std::shared_ptr<runcpp::io> runc_io() const;
   runcpp::console_socket* console_socket() const noexcept { return console_socket_.get(); }
 
+  process_stdio() = default;
+  ~process_stdio();
+  process_stdio(const process_stdio&) = delete;
+  process_stdio& operator=(const process_stdio&) = delete;
+
   /// After runc created the process: closes the container's ends held here,
-  /// receives the pty master (terminal) and starts the pumps on `l`.
-  /// `on_output_end` runs when the output copies (terminal, file://) ended
-  /// (never for fifos or binary://: the container writes into them directly).
-  /// Returns "" or the reason.
-  std::string started(ttrpc::loop& l, std::function<void()> on_output_end);
-  /// Whether an output copy must end before the process's exit is reported.
-  bool copies_output() const noexcept { return output_copies_ > 0; }
+  /// receives the pty master (terminal) and starts the pumps on `l` (terminal,
+  /// file://), which must outlive this object. Returns "" or the reason.
+  std::string started(ttrpc::loop& l);
+  /// Whether the process has output that when_drained() waits for.
+  bool waits_for_output() const noexcept { return !paths_.out.empty() || !paths_.err.empty(); }
+  /// After the process exited: runs `done` once, on the loop, at once if possible,
+  /// when its output reached the client: the copies (terminal, file://) ended and
+  /// the client read the stdout/stderr fifos empty (FIONREAD on the read ends kept
+  /// here). Or when nothing moved for 2 s (the client went away, a leftover process
+  /// holds the terminal), and at the latest after 30 s. Polls every 20 ms meanwhile;
+  /// close() or the destructor cancels it. Not thread-safe (the loop's thread).
+  void when_drained(std::function<void()> done);
 
   /// Closes every fd and stops the copies (the process failed to start): the
   /// client's readers see EOF. A logging program is killed.
@@ -82,7 +97,7 @@ class process_stdio {
 
  private:
   std::string open_file(const std::string& path);
-  void start_file_copies(ttrpc::loop& l, std::function<void()> on_output_end);
+  void start_file_copies(ttrpc::loop& l);
 
   stdio_paths paths_;
   unique_fd out_write_, err_write_;  ///< the container's stdout/stderr, closed after start (fifos)
@@ -90,12 +105,20 @@ class process_stdio {
   unique_fd out_read_, err_read_;    ///< file://: the pipes' read ends, copied into file_
   unique_fd file_;                   ///< file://: opened O_APPEND, shared by both copies
   std::shared_ptr<binary_logger> logger_;
-  int output_copies_ = 0;  ///< pumps that copy the container's output
   unique_fd in_fifo_;      ///< the stdin fifo (read end)
   unique_fd in_pipe_read_, in_pipe_write_;
   std::unique_ptr<runcpp::console_socket> console_socket_;
   std::optional<runcpp::console> console_;
   std::unique_ptr<pump> in_pump_, out_pump_, err_pump_;
+
+  void check_drained();
+  std::uint64_t copied() const noexcept;  ///< bytes the pumps wrote so far
+  void cancel_drain() noexcept;
+  ttrpc::loop* loop_ = nullptr;
+  std::function<void()> drained_;
+  std::uint64_t drain_timer_ = 0;
+  std::uint64_t seen_written_ = 0, seen_unread_ = 0;  ///< what moved at the last poll
+  std::chrono::steady_clock::time_point idle_since_, give_up_at_;
 };
 
 }  // namespace runcpp::shim

@@ -6,9 +6,12 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <memory>
 #include <sstream>
+#include <string_view>
 
 #include <runcpp/process_monitor.hpp>
 
@@ -86,6 +89,56 @@ TEST(ShimStdio, CloseAfterAFailedStartGivesTheClientEof) {
   EXPECT_EQ(::read(reader.get(), &c, 1), 0);
 }
 
+// A process whose stdout fifo a client opened; the process wrote `unread` bytes
+// into it and exited, then when_drained() was asked.
+struct exited_process {
+  fifo_dir d;
+  unique_fd reader{::open((d.dir / "out").c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC)};
+  std::unique_ptr<ttrpc::loop> l = ttrpc::loop::create();
+  process_stdio io;
+  bool drained = false;
+
+  explicit exited_process(std::string_view unread) {
+    EXPECT_EQ(open_stdio(io, d.paths()), "");
+    EXPECT_EQ(::write(io.runc_io()->child_fds().out, unread.data(), unread.size()),
+              static_cast<ssize_t>(unread.size()));
+    EXPECT_EQ(io.started(*l), "");
+    io.when_drained([this] { drained = true; });
+  }
+  // Runs the loop until drained or `limit` passed; returns how long it took.
+  std::chrono::milliseconds run(std::chrono::milliseconds limit) {
+    const auto start = std::chrono::steady_clock::now();
+    while (!drained && std::chrono::steady_clock::now() - start < limit)
+      l->run_once(std::chrono::milliseconds(10));
+    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start);
+  }
+};
+
+// ctr 1.6 closes its fifos once it has the exit status: the exit waits for the
+// client to read what the container wrote.
+TEST(ShimStdio, DrainedOnlyOnceTheClientReadTheFifo) {
+  exited_process p("tail");
+  p.run(std::chrono::milliseconds(300));
+  EXPECT_FALSE(p.drained) << "reported while 4 bytes wait in the fifo";
+  char buf[8];
+  ASSERT_EQ(::read(p.reader.get(), buf, sizeof buf), 4);
+  EXPECT_LT(p.run(std::chrono::seconds(5)), std::chrono::milliseconds(500));
+  EXPECT_TRUE(p.drained);
+}
+
+TEST(ShimStdio, DrainedAtOnceWhenNothingIsUnread) {
+  exited_process p("");
+  EXPECT_TRUE(p.drained);
+}
+
+// A client that went away never reads: the exit is reported anyway, 2 s later.
+TEST(ShimStdio, DrainGivesUpWhenNothingMovesFor2s) {
+  exited_process p("x");
+  const auto took = p.run(std::chrono::seconds(5));
+  EXPECT_TRUE(p.drained);
+  EXPECT_GE(took, std::chrono::milliseconds(1900));
+}
+
 unsigned owner_uid(int fd) {
   struct stat st {};
   return ::fstat(fd, &st) == 0 ? st.st_uid : ~0U;
@@ -145,7 +198,7 @@ TEST_F(ShimLogUriStdio, FileGetsStdoutAndStderrAppended) {
   auto l = ttrpc::loop::create();
   process_stdio io;
   ASSERT_EQ(open_stdio(io, {.in = "", .out = uri, .err = uri, .terminal = false}), "");
-  EXPECT_TRUE(io.copies_output());
+  EXPECT_TRUE(io.waits_for_output());
   struct stat st {};
   ASSERT_EQ(::stat(file.c_str(), &st), 0);
   const mode_t mask = ::umask(0);
@@ -159,7 +212,8 @@ TEST_F(ShimLogUriStdio, FileGetsStdoutAndStderrAppended) {
   // The container's copies: runc and the container hold them until they exit.
   unique_fd container_err(::fcntl(fds.err, F_DUPFD_CLOEXEC, 3));
   bool ended = false;
-  ASSERT_EQ(io.started(*l, [&] { ended = true; }), "");
+  ASSERT_EQ(io.started(*l), "");
+  io.when_drained([&] { ended = true; });
   ASSERT_EQ(::write(container_err.get(), "err\n", 4), 4);
   l->run_once(std::chrono::milliseconds(100));
   EXPECT_FALSE(ended);  // stderr is still open
@@ -182,7 +236,8 @@ TEST_F(ShimLogUriStdio, FileWithoutStderrCopiesStdoutOnly) {
   EXPECT_LT(fds.err, 0);
   ASSERT_EQ(::write(fds.out, "only\n", 5), 5);
   bool ended = false;
-  ASSERT_EQ(io.started(*l, [&] { ended = true; }), "");
+  ASSERT_EQ(io.started(*l), "");
+  io.when_drained([&] { ended = true; });
   run_until(*l, ended);
   EXPECT_EQ(slurp(t.dir / "c.log"), "only\n");
 }
@@ -211,12 +266,15 @@ TEST_F(ShimLogUriStdio, BinaryLoggerGetsOutputEnvAndArgs) {
                             .err = "",
                             .terminal = false}),
             "");
-  EXPECT_FALSE(io.copies_output());
   stdio_fds fds = io.runc_io()->child_fds();
   EXPECT_LT(fds.in, 0);
   ASSERT_EQ(::write(fds.out, "to-out\n", 7), 7);
   ASSERT_EQ(::write(fds.err, "to-err\n", 7), 7);
-  ASSERT_EQ(io.started(*l, nullptr), "");
+  ASSERT_EQ(io.started(*l), "");
+  // The program reads the pipes itself: the exit waits for no copy of the shim's.
+  bool drained = false;
+  io.when_drained([&] { drained = true; });
+  EXPECT_TRUE(drained);
   bool released = false;
   io.release(*l, [&] { released = true; });
   EXPECT_FALSE(released);  // the logger still runs (it ignores SIGTERM until its copies end)
