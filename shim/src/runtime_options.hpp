@@ -26,8 +26,8 @@ struct runtime_options {
   bool no_new_keyring = false;  ///< create --no-new-keyring
   std::uint32_t io_uid = 0;     ///< owner of the stdio the shim hands to the container
   std::uint32_t io_gid = 0;
-  std::string shim_cgroup;  ///< `start` moves the new daemon into this cgroup
-  std::string criu_path;    ///< criu binary for checkpoint/restore ("" = criu on PATH)
+  std::string shim_cgroup;     ///< `start` moves the new daemon into this cgroup
+  std::string criu_path;       ///< criu binary for checkpoint/restore ("" = criu on PATH)
   std::string criu_work_path;  ///< restore's criu work directory ("" = <bundle>/work)
 };
 

@@ -83,8 +83,7 @@ void reply(ttrpc::responder& r, const Message& m) {
 void reply_empty(ttrpc::responder& r) { reply(r, google::protobuf::Empty{}); }
 
 runcpp::client make_client(const runtime_choice& rt, const std::filesystem::path& bundle,
-                           const runtime_options& opts,
-                           std::shared_ptr<runcpp::reaper> reaper) {
+                           const runtime_options& opts, std::shared_ptr<runcpp::reaper> reaper) {
   return runcpp::client({.command = rt.command,
                          .root = rt.root,
                          .log = bundle / "log.json",

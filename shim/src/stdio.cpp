@@ -73,8 +73,8 @@ std::string give(const unique_fd& fd, stdio_owner owner, std::string_view what) 
 
 }  // namespace
 
-std::string process_stdio::open(const stdio_paths& paths, process_monitor& spawner, const logger_identity& who,
-                                stdio_owner owner) {
+std::string process_stdio::open(const stdio_paths& paths, process_monitor& spawner,
+                                const logger_identity& who, stdio_owner owner) {
   paths_ = paths;
   stdio_uri uri;
   if (auto e = parse_stdio_uri(paths.out, uri); !e.empty()) return e;

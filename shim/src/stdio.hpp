@@ -105,7 +105,7 @@ class process_stdio {
   unique_fd out_read_, err_read_;    ///< file://: the pipes' read ends, copied into file_
   unique_fd file_;                   ///< file://: opened O_APPEND, shared by both copies
   std::shared_ptr<binary_logger> logger_;
-  unique_fd in_fifo_;      ///< the stdin fifo (read end)
+  unique_fd in_fifo_;  ///< the stdin fifo (read end)
   unique_fd in_pipe_read_, in_pipe_write_;
   std::unique_ptr<runcpp::console_socket> console_socket_;
   std::optional<runcpp::console> console_;
