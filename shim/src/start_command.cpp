@@ -5,11 +5,12 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <charconv>
 #include <csignal>
 #include <cstring>
 #include <filesystem>
-#include <fstream>
 #include <string>
 #include <vector>
 
@@ -18,6 +19,7 @@
 #include "address.hpp"
 #include "bundle.hpp"
 #include "commands.hpp"
+#include "file_io.hpp"
 
 extern char** environ;
 
@@ -89,22 +91,19 @@ pid_t spawn_daemon(const flags& f, const std::string& address, int listener) {
 
 // containerd's AdjustOOMScore: the shim goes just before containerd in the OOM killer's list.
 void adjust_oom_score(pid_t daemon) {
+  const auto text = read_file("/proc/" + std::to_string(::getppid()) + "/oom_score_adj");
   int score = 0;
-  std::ifstream in("/proc/" + std::to_string(::getppid()) + "/oom_score_adj");
-  if (!(in >> score)) return;
-  std::ofstream out("/proc/" + std::to_string(daemon) + "/oom_score_adj");
-  out << std::min(score + 1, 1000);
+  if (!text || std::from_chars(text->data(), text->data() + text->size(), score).ec != std::errc{}) return;
+  write_file("/proc/" + std::to_string(daemon) + "/oom_score_adj", std::to_string(std::min(score + 1, 1000)));
 }
 
 void write_address(const std::string& address) {
-  std::ofstream out("address", std::ios::trunc);
-  out << address;
-  if (!out.flush()) throw std::runtime_error("cannot write the address file");
+  if (!write_file("address", address)) throw std::runtime_error(errno_text("cannot write the address file"));
 }
 
 }  // namespace
 
-int run_start(const flags& f, std::ostream& out, std::ostream& err) {
+int run_start(const flags& f, int out, int err) {
   try {
     const std::filesystem::path bundle = std::filesystem::current_path();
     const std::string address = socket_address(f.address, f.ns, grouping_id(read_annotations(bundle), f.id));
@@ -120,11 +119,10 @@ int run_start(const flags& f, std::ostream& out, std::ostream& err) {
       }
     }
     write_address(address);
-    out << address;
-    out.flush();
+    write_all(out, address);
     return 0;
   } catch (const std::exception& e) {
-    err << e.what();
+    write_all(err, e.what());
     return 1;
   }
 }
