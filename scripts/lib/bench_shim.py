@@ -87,7 +87,8 @@ def container_exit_time(path):
 
 
 def exits(events_path, outdir):
-    """Prints `ID ARRIVAL_US ENVELOPE_US` per container of OUTDIR (ID.out): the time from the
+    """Prints `ID ARRIVAL_US ENVELOPE_US` per container of OUTDIR (ID.out; one whose output is
+    incomplete is named on stderr and left out): the time from the
     container's last act to the /tasks/exit event reaching `ctr events`, and to the event's
     own timestamp (the envelope's, which the shim sets when it publishes)."""
     seen = {}
@@ -104,7 +105,11 @@ def exits(events_path, outdir):
         cid = name[:-len(".out")]
         if not name.endswith(".out") or cid not in seen:
             continue
-        t = container_exit_time(os.path.join(outdir, name))
+        try:
+            t = container_exit_time(os.path.join(outdir, name))
+        except (KeyError, ValueError, IndexError):  # the output did not reach ctr whole
+            print(f"{cid}: no time in its output", file=sys.stderr)
+            continue
         arrival, envelope = seen[cid]
         print(cid, (arrival - t) / 1000, (envelope - t) / 1000)
 
