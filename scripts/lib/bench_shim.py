@@ -37,8 +37,14 @@ def reaper(log_path, argv):
     child = os.fork()
     if child == 0:
         os.execvp(argv[0], argv)
+    def pass_on(sig, _frame):
+        try:
+            os.kill(child, sig)
+        except ProcessLookupError:  # already reaped: the loop below is exiting
+            pass
+
     for sig in (signal.SIGTERM, signal.SIGINT):
-        signal.signal(sig, lambda s, _f: os.kill(child, s))
+        signal.signal(sig, pass_on)
     with open(log_path, "a", buffering=1) as log:
         while True:
             info = os.waitid(os.P_ALL, 0, os.WEXITED | os.WNOWAIT)
