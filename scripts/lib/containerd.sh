@@ -5,7 +5,8 @@
 #                                  root, state, sockets and log under DIR (PATH_PREFIX,
 #                                  e.g. the shim's build directory, goes first on its
 #                                  PATH), waits until it answers; sets CTRD_DIR,
-#                                  CTRD_SOCK and CTRD_PID
+#                                  CTRD_SOCK and CTRD_PID; CTRD_LAUNCHER (words), when
+#                                  set, goes before `containerd` on its command line
 #   ctrd_write_config DIR          only writes DIR/config.toml (CRI plugin disabled)
 #   ctrd_enable_cri DIR            enables the CRI plugin in that file: no CNI (empty
 #                                  conf/bin dirs under DIR), sandbox image CTRD_IMAGE,
@@ -77,7 +78,8 @@ ctrd_launch() {
   local path=$PATH
   [[ -n $prefix ]] && path=$prefix:$PATH
   # setsid: a terminal's Ctrl-C must not reach it; its own log file.
-  PATH=$path setsid containerd --config "$dir/config.toml" >> "$dir/containerd.log" 2>&1 < /dev/null &
+  # shellcheck disable=SC2086 # CTRD_LAUNCHER is a list of words
+  PATH=$path setsid ${CTRD_LAUNCHER:-} containerd --config "$dir/config.toml" >> "$dir/containerd.log" 2>&1 < /dev/null &
   CTRD_PID=$!
   echo "$CTRD_PID" > "$dir/containerd.pid"
   local i

@@ -1,9 +1,8 @@
 #include "bundle.hpp"
 
-#include <fstream>
-#include <sstream>
-
 #include <runcpp/spec_config.hpp>
+
+#include "file_io.hpp"
 
 namespace runcpp::shim {
 
@@ -26,17 +25,19 @@ bool kill_all_on_exit(const std::filesystem::path& bundle) {
 }
 
 std::string write_runtime_choice(const std::filesystem::path& bundle, const runtime_choice& c) {
-  std::ofstream out(bundle / "runcpp-runtime", std::ios::trunc);
-  out << c.command << '\n' << c.root << '\n';
-  out.close();
-  return out ? std::string{} : "cannot write " + (bundle / "runcpp-runtime").string();
+  return write_file(bundle / "runcpp-runtime", c.command + '\n' + c.root + '\n')
+             ? std::string{}
+             : "cannot write " + (bundle / "runcpp-runtime").string();
 }
 
 runtime_choice read_runtime_choice(const std::filesystem::path& bundle, runtime_choice fallback) {
-  std::ifstream in(bundle / "runcpp-runtime");
-  runtime_choice c;
-  if (in && std::getline(in, c.command) && std::getline(in, c.root) && !c.command.empty()) return c;
-  return fallback;
+  const auto text = read_file(bundle / "runcpp-runtime");
+  if (!text) return fallback;
+  const std::string_view command = first_line(*text);
+  if (command.empty() || command.size() == text->size()) return fallback;
+  const std::string_view rest = std::string_view(*text).substr(command.size() + 1);
+  if (rest.empty()) return fallback;  // no second line
+  return {.command = std::string(command), .root = std::string(first_line(rest))};
 }
 
 }  // namespace runcpp::shim

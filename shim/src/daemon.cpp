@@ -4,7 +4,6 @@
 
 #include <csignal>
 #include <cstdlib>
-#include <iostream>
 
 #include <runcpp/reaper.hpp>
 #include <runcpp/ttrpc/loop.hpp>
@@ -13,6 +12,7 @@
 #include "address.hpp"
 #include "bundle.hpp"
 #include "commands.hpp"
+#include "file_io.hpp"
 #include "publisher.hpp"
 #include "service.hpp"
 
@@ -43,7 +43,7 @@ int run_daemon(const flags& f) {
   std::signal(SIGPIPE, SIG_IGN);
   auto reaper = runcpp::reaper::create({.become_subreaper = true});
   if (!reaper) {
-    std::cerr << "containerd-shim-runcpp-v1: reaper: " << reaper.error().message() << std::endl;
+    write_all(STDERR_FILENO, "containerd-shim-runcpp-v1: reaper: " + reaper.error().message() + '\n');
     return 1;
   }
   auto loop = ttrpc::loop::create();

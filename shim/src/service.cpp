@@ -4,12 +4,12 @@
 #include <unistd.h>
 
 #include <chrono>
-#include <iostream>
 
 #include <runcpp/pid_file.hpp>
 
 #include "bundle.hpp"
 #include "checkpoint.hpp"
+#include "file_io.hpp"
 #include "metrics.hpp"
 #include "mounts.hpp"
 #include "runtime_options.hpp"
@@ -280,7 +280,7 @@ ttrpc::status task_service::attach_init(container& c) {
   }
   ledger_.track(key, *pid, c.init.io.waits_for_output());
   if (auto e = oom_.add(c.id, *pid); !e.empty())
-    std::cerr << "containerd-shim-runcpp-v1: " << c.id << ": no OOM events: " << e << std::endl;
+    write_all(STDERR_FILENO, "containerd-shim-runcpp-v1: " + c.id + ": no OOM events: " + e + "\n");
   return {};
 }
 

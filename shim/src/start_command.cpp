@@ -8,12 +8,10 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <charconv>
 #include <csignal>
 #include <cstring>
 #include <filesystem>
-#include <fstream>
-#include <istream>
-#include <iterator>
 #include <string>
 #include <vector>
 
@@ -22,6 +20,7 @@
 #include "address.hpp"
 #include "bundle.hpp"
 #include "commands.hpp"
+#include "file_io.hpp"
 #include "runtime_options.hpp"
 #include "shim_cgroup.hpp"
 
@@ -97,39 +96,34 @@ pid_t spawn_daemon(const flags& f, const std::string& address, int listener) {
 // killer's list. Like Go, a failure fails `start`, except for a write refused to an
 // unprivileged shim.
 void adjust_oom_score(pid_t daemon) {
+  const auto text = read_file("/proc/" + std::to_string(::getppid()) + "/oom_score_adj");
   int score = 0;
-  std::ifstream in("/proc/" + std::to_string(::getppid()) + "/oom_score_adj");
-  if (!(in >> score))
+  if (!text || std::from_chars(text->data(), text->data() + text->size(), score).ec != std::errc{})
     throw std::runtime_error("get parent OOM score: cannot read /proc/<ppid>/oom_score_adj");
   const std::string path = "/proc/" + std::to_string(daemon) + "/oom_score_adj";
-  const std::string text = std::to_string(std::clamp(score + 1, -1000, 1000));
-  unique_fd fd(::open(path.c_str(), O_WRONLY | O_CLOEXEC));
-  if (fd && ::write(fd.get(), text.data(), text.size()) == static_cast<ssize_t>(text.size())) return;
-  if (errno == EACCES || errno == EPERM) {
-    if (::geteuid() != 0) return;
-  }
+  if (write_file(path, std::to_string(std::clamp(score + 1, -1000, 1000)))) return;
+  if ((errno == EACCES || errno == EPERM) && ::geteuid() != 0) return;
   throw std::runtime_error(errno_text("set shim OOM score"));
 }
 
 // What containerd wrote on stdin (runc Options, or nothing): the shim cgroup.
-void place_daemon(pid_t daemon, std::istream& in) {
-  const std::string bytes{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-  if (bytes.empty()) return;
-  auto [opts, error] = parse_start_options(bytes);
+void place_daemon(pid_t daemon, int in) {
+  const auto bytes = read_all(in, std::size_t{1} << 20);
+  if (!bytes) throw std::runtime_error(errno_text("read the runtime options on stdin"));
+  if (bytes->empty()) return;
+  auto [opts, error] = parse_start_options(*bytes);
   if (!error.empty()) throw std::runtime_error(error);
   if (opts.shim_cgroup.empty()) return;
   if (auto e = join_cgroup(daemon, opts.shim_cgroup); !e.empty()) throw std::runtime_error(e);
 }
 
 void write_address(const std::string& address) {
-  std::ofstream out("address", std::ios::trunc);
-  out << address;
-  if (!out.flush()) throw std::runtime_error("cannot write the address file");
+  if (!write_file("address", address)) throw std::runtime_error(errno_text("cannot write the address file"));
 }
 
 }  // namespace
 
-int run_start(const flags& f, std::istream& in, std::ostream& out, std::ostream& err) {
+int run_start(const flags& f, int in, int out, int err) {
   try {
     const std::filesystem::path bundle = std::filesystem::current_path();
     const std::string address = socket_address(f.address, f.ns, grouping_id(read_annotations(bundle), f.id));
@@ -149,11 +143,10 @@ int run_start(const flags& f, std::istream& in, std::ostream& out, std::ostream&
       }
     }
     write_address(address);
-    out << address;
-    out.flush();
+    write_all(out, address);
     return 0;
   } catch (const std::exception& e) {
-    err << e.what();
+    write_all(err, e.what());
     return 1;
   }
 }
