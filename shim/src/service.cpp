@@ -162,13 +162,16 @@ task_service::container* task_service::find(const std::string& id) {
   return it == containers_.end() ? nullptr : it->second.get();
 }
 
+task_service::container* task_service::find(const std::string& id, ttrpc::responder& r) {
+  container* c = find(id);
+  if (!c) r.fail(fail(ttrpc::code::not_found, "container " + id + " not found"));
+  return c;
+}
+
 task_service::process* task_service::find(const std::string& id, const std::string& exec_id,
                                           ttrpc::responder& r) {
-  container* c = find(id);
-  if (!c) {
-    r.fail(fail(ttrpc::code::not_found, "container " + id + " not found"));
-    return nullptr;
-  }
+  container* c = find(id, r);
+  if (!c) return nullptr;
   if (exec_id.empty()) return &c->init;
   auto it = c->execs.find(exec_id);
   if (it == c->execs.end()) {
@@ -331,8 +334,8 @@ void task_service::start_exec(container& c, process& p, ttrpc::responder& r) {
 void task_service::exec(std::string_view payload, ttrpc::responder& r) {
   task::ExecProcessRequest req;
   if (!parse(req, payload, r)) return;
-  container* c = find(req.id());
-  if (!c) return r.fail(fail(ttrpc::code::not_found, "container " + req.id() + " not found"));
+  container* c = find(req.id(), r);
+  if (!c) return;
   if (c->execs.contains(req.exec_id())) {
     return r.fail(fail(ttrpc::code::already_exists, "id " + req.exec_id() + " already in use"));
   }
@@ -500,8 +503,8 @@ void task_service::close_io(std::string_view payload, ttrpc::responder& r) {
 void task_service::pids(std::string_view payload, ttrpc::responder& r) {
   task::PidsRequest req;
   if (!parse(req, payload, r)) return;
-  container* c = find(req.id());
-  if (!c) return r.fail(fail(ttrpc::code::not_found, "container " + req.id() + " not found"));
+  container* c = find(req.id(), r);
+  if (!c) return;
   auto pids = c->runc.ps(c->id);
   if (!pids) return r.fail(runc_failure("ps", pids.error()));
   task::PidsResponse resp;
@@ -521,8 +524,8 @@ void task_service::pids(std::string_view payload, ttrpc::responder& r) {
 void task_service::pause(std::string_view payload, ttrpc::responder& r) {
   task::PauseRequest req;
   if (!parse(req, payload, r)) return;
-  container* c = find(req.id());
-  if (!c) return r.fail(fail(ttrpc::code::not_found, "container " + req.id() + " not found"));
+  container* c = find(req.id(), r);
+  if (!c) return;
   if (auto s = c->runc.pause(c->id); !s) return r.fail(runc_failure("pause", s.error()));
   c->paused = true;
   events::TaskPaused ev;
@@ -534,8 +537,8 @@ void task_service::pause(std::string_view payload, ttrpc::responder& r) {
 void task_service::resume(std::string_view payload, ttrpc::responder& r) {
   task::ResumeRequest req;
   if (!parse(req, payload, r)) return;
-  container* c = find(req.id());
-  if (!c) return r.fail(fail(ttrpc::code::not_found, "container " + req.id() + " not found"));
+  container* c = find(req.id(), r);
+  if (!c) return;
   if (auto s = c->runc.resume(c->id); !s) return r.fail(runc_failure("resume", s.error()));
   c->paused = false;
   events::TaskResumed ev;
@@ -547,8 +550,8 @@ void task_service::resume(std::string_view payload, ttrpc::responder& r) {
 void task_service::stats(std::string_view payload, ttrpc::responder& r) {
   task::StatsRequest req;
   if (!parse(req, payload, r)) return;
-  container* c = find(req.id());
-  if (!c) return r.fail(fail(ttrpc::code::not_found, "container " + req.id() + " not found"));
+  container* c = find(req.id(), r);
+  if (!c) return;
   auto sample = c->runc.stats(c->id);
   if (!sample) return r.fail(runc_failure("stats", sample.error()));
   task::StatsResponse resp;
@@ -559,8 +562,8 @@ void task_service::stats(std::string_view payload, ttrpc::responder& r) {
 void task_service::update(std::string_view payload, ttrpc::responder& r) {
   task::UpdateTaskRequest req;
   if (!parse(req, payload, r)) return;
-  container* c = find(req.id());
-  if (!c) return r.fail(fail(ttrpc::code::not_found, "container " + req.id() + " not found"));
+  container* c = find(req.id(), r);
+  if (!c) return;
   // containerd marshals the runtime-spec LinuxResources as JSON into the Any.
   auto resources = runcpp::spec::parse_linux_resources_json(req.resources().value());
   if (!resources) {
@@ -573,8 +576,8 @@ void task_service::update(std::string_view payload, ttrpc::responder& r) {
 void task_service::checkpoint(std::string_view payload, ttrpc::responder& r) {
   task::CheckpointTaskRequest req;
   if (!parse(req, payload, r)) return;
-  container* c = find(req.id());
-  if (!c) return r.fail(fail(ttrpc::code::not_found, "container " + req.id() + " not found"));
+  container* c = find(req.id(), r);
+  if (!c) return;
   // The Go shim's init states refuse these two.
   if (!c->init.started) {
     return r.fail(fail(ttrpc::code::failed_precondition, "cannot checkpoint a task in created state"));

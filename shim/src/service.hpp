@@ -70,6 +70,8 @@ class task_service {
   void checkpoint(std::string_view payload, ttrpc::responder& r);
 
   container* find(const std::string& id);
+  /// As find(id), failing `r` with NotFound when there is no such container.
+  container* find(const std::string& id, ttrpc::responder& r);
   process* find(const std::string& id, const std::string& exec_id, ttrpc::responder& r);
   process* lookup(const process_key& key);
   void start_exec(container& c, process& p, ttrpc::responder& r);
