@@ -9,20 +9,14 @@
 #include <cerrno>
 #include <cstring>
 
+#include "file_io.hpp"
+
 namespace runcpp::shim {
 namespace {
 
 struct pipe_pair {
   unique_fd read, write;
 };
-
-bool make_pipe(pipe_pair& p) {
-  int fds[2];
-  if (::pipe2(fds, O_CLOEXEC) != 0) return false;
-  p.read.reset(fds[0]);
-  p.write.reset(fds[1]);
-  return true;
-}
 
 // Blocks until `fd` is readable (a byte or EOF) or `limit` passed.
 bool wait_readable(int fd, std::chrono::milliseconds limit) {
@@ -51,7 +45,7 @@ binary_logger::~binary_logger() = default;
 std::string binary_logger::start(process_monitor& m, const stdio_uri& uri, const logger_identity& who,
                                  std::shared_ptr<binary_logger>& out) {
   pipe_pair o, e, ready;
-  if (!make_pipe(o) || !make_pipe(e) || !make_pipe(ready))
+  if (!make_pipe(o.read, o.write) || !make_pipe(e.read, e.write) || !make_pipe(ready.read, ready.write))
     return std::string("failed to create logging pipes: ") + std::strerror(errno);
   spawn_request req{.executable = uri.path,
                     .argv = {uri.path},

@@ -10,7 +10,13 @@
 #include <string>
 #include <string_view>
 
+#include <runcpp/fd.hpp>
+
 namespace runcpp::shim {
+
+/// pipe2(O_CLOEXEC) into `read_end` and `write_end` (both close-on-exec from
+/// creation). False on an error (errno is set); the two are then unchanged.
+bool make_pipe(unique_fd& read_end, unique_fd& write_end);
 
 /// Writes all of `data` to `fd` (retries short writes and EINTR). False on an error
 /// (errno is set). Blocks while `fd` does. Does not take ownership of `fd`.

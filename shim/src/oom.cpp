@@ -14,6 +14,8 @@
 
 #include <runcpp/fd.hpp>
 
+#include "file_io.hpp"
+
 namespace runcpp::shim {
 namespace {
 
@@ -84,18 +86,9 @@ std::optional<std::filesystem::path> under_mount(std::string_view root, std::str
   return std::filesystem::path(std::string(point) + rel).lexically_normal();
 }
 
+// /proc/<pid>/cgroup, mountinfo (large on hosts with many mounts) and memory.events.
 std::optional<std::string> read_text(const std::filesystem::path& p) {
-  unique_fd fd(::open(p.c_str(), O_RDONLY | O_CLOEXEC));
-  if (!fd) return std::nullopt;
-  std::string out;
-  char buf[4096];
-  for (;;) {
-    const ssize_t n = ::read(fd.get(), buf, sizeof buf);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) return std::nullopt;
-    if (n == 0) return out;
-    out.append(buf, static_cast<std::size_t>(n));
-  }
+  return read_file(p, std::size_t{16} << 20);
 }
 
 }  // namespace

@@ -10,6 +10,8 @@
 #include <filesystem>
 #include <utility>
 
+#include "file_io.hpp"
+
 namespace runcpp::shim {
 namespace {
 
@@ -41,14 +43,6 @@ std::string open_output(const std::string& path, unique_fd& write_end, unique_fd
   int fl = ::fcntl(write_end.get(), F_GETFL);
   ::fcntl(write_end.get(), F_SETFL, fl & ~O_NONBLOCK);
   return {};
-}
-
-bool make_pipe(unique_fd& read_end, unique_fd& write_end) {
-  int p[2];
-  if (::pipe2(p, O_CLOEXEC) != 0) return false;
-  read_end.reset(p[0]);
-  write_end.reset(p[1]);
-  return true;
 }
 
 unique_fd duplicate(const unique_fd& fd) { return unique_fd(::fcntl(fd.get(), F_DUPFD_CLOEXEC, 3)); }
